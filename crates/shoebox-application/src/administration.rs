@@ -1,0 +1,83 @@
+//! Admins managing members and invitations.
+
+use async_trait::async_trait;
+use chrono::TimeDelta;
+use shoebox_domain::{
+    accounts::{AdminChange, AdminUserError, EmailAddress, Role, User, UserId, check_admin_change},
+    auth::{Actor, Invitation, InvitationId, NewInvitation},
+    page::{Page, PageRequest},
+};
+use shoebox_ports::inbound::Administration;
+
+use crate::{AccountStores, AuthSettings};
+
+#[derive(Debug, Clone)]
+pub struct AdministrationService {
+    stores: AccountStores,
+    invitation_validity: TimeDelta,
+}
+
+impl AdministrationService {
+    pub fn new(stores: AccountStores, settings: &AuthSettings) -> Self {
+        Self { stores, invitation_validity: settings.invitation_validity() }
+    }
+}
+
+fn require_admin(actor: &Actor) -> Result<(), AdminUserError> {
+    if actor.user.is_admin() { Ok(()) } else { Err(AdminUserError::Forbidden) }
+}
+
+#[async_trait]
+impl Administration for AdministrationService {
+    async fn list_users(&self, actor: Actor, page: PageRequest) -> Result<Page<User>, AdminUserError> {
+        require_admin(&actor)?;
+        Ok(self.stores.users.list(page).await?)
+    }
+
+    async fn user(&self, actor: Actor, id: UserId) -> Result<User, AdminUserError> {
+        require_admin(&actor)?;
+        self.stores.users.find(id).await?.ok_or(AdminUserError::NotFound)
+    }
+
+    async fn change_user(&self, actor: Actor, id: UserId, change: AdminChange) -> Result<User, AdminUserError> {
+        require_admin(&actor)?;
+        let target = self.stores.users.find(id).await?.ok_or(AdminUserError::NotFound)?;
+        check_admin_change(&actor.user, &target, change)?;
+        let now = self.stores.clock.now();
+        let changed = match change {
+            AdminChange::SetRole(role) => self.stores.users.set_role(id, role, now).await?,
+            AdminChange::Disable => self.stores.users.set_disabled(id, Some(now), now).await?,
+            AdminChange::Enable => self.stores.users.set_disabled(id, None, now).await?,
+        };
+        let user = changed.ok_or(AdminUserError::NotFound)?;
+        tracing::info!(actor_id = %actor.user.id, user_id = %id, ?change, "member changed by admin");
+        Ok(user)
+    }
+
+    async fn create_invitation(
+        &self,
+        actor: Actor,
+        email: Option<EmailAddress>,
+        role: Role,
+    ) -> Result<NewInvitation, AdminUserError> {
+        require_admin(&actor)?;
+        let now = self.stores.clock.now();
+        let new = NewInvitation::generate(email, role, actor.user.id, now, now + self.invitation_validity);
+        self.stores.invitations.insert(new.clone()).await?;
+        tracing::info!(actor_id = %actor.user.id, invitation_id = %new.invitation.id.as_uuid(), %role, "invitation created");
+        Ok(new)
+    }
+
+    async fn pending_invitations(&self, actor: Actor) -> Result<Vec<Invitation>, AdminUserError> {
+        require_admin(&actor)?;
+        Ok(self.stores.invitations.list_pending(self.stores.clock.now()).await?)
+    }
+
+    async fn revoke_invitation(&self, actor: Actor, id: InvitationId) -> Result<(), AdminUserError> {
+        require_admin(&actor)?;
+        match self.stores.invitations.revoke(id, self.stores.clock.now()).await? {
+            true => Ok(()),
+            false => Err(AdminUserError::NotFound),
+        }
+    }
+}

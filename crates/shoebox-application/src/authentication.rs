@@ -1,0 +1,204 @@
+//! Signing up, logging in and out, and resolving credentials on each request.
+
+use std::{fmt, sync::Arc};
+
+use async_trait::async_trait;
+use shoebox_domain::{
+    accounts::{LogIn, LogInError, NewUser, Role, SignUp, SignUpError, User, UserId},
+    auth::{
+        Actor, AuthenticationError, ClientInfo, Credential, LoginThrottlePolicy, NewSession, SecretToken,
+        SessionId, SessionPolicy, SignupMode, ThrottleKey,
+    },
+};
+use shoebox_ports::{
+    inbound::{Authentication, SignedIn},
+    outbound::{
+        ApiTokenRepository, Clock, InsertUserError, InvitationRepository, LoginThrottleRepository, PasswordHasher,
+        SessionRepository, UserRepository,
+    },
+};
+
+use crate::AuthSettings;
+
+/// API tokens record their last use at most this often.
+const TOKEN_USE_RESOLUTION_SECONDS: i64 = 60;
+
+/// The outbound ports the account use cases share.
+#[derive(Clone)]
+pub struct AccountStores {
+    pub users: Arc<dyn UserRepository>,
+    pub sessions: Arc<dyn SessionRepository>,
+    pub api_tokens: Arc<dyn ApiTokenRepository>,
+    pub invitations: Arc<dyn InvitationRepository>,
+    pub throttle: Arc<dyn LoginThrottleRepository>,
+    pub hasher: Arc<dyn PasswordHasher>,
+    pub clock: Arc<dyn Clock>,
+}
+
+impl fmt::Debug for AccountStores {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AccountStores").finish_non_exhaustive()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct AuthenticationService {
+    stores: AccountStores,
+    signup: SignupMode,
+    sessions: SessionPolicy,
+    throttle: LoginThrottlePolicy,
+}
+
+impl AuthenticationService {
+    pub fn new(stores: AccountStores, settings: &AuthSettings) -> Self {
+        Self {
+            stores,
+            signup: settings.signup,
+            sessions: settings.session_policy(),
+            throttle: settings.throttle_policy(),
+        }
+    }
+
+    async fn open_session(&self, user: User, client: ClientInfo) -> anyhow::Result<SignedIn> {
+        let now = self.stores.clock.now();
+        let secret = SecretToken::generate("");
+        let session = self
+            .stores
+            .sessions
+            .insert(NewSession {
+                id: SessionId::new(),
+                user_id: user.id,
+                token_hash: secret.hash(),
+                csrf_token: SecretToken::generate("").expose().to_owned(),
+                client,
+                created_at: now,
+                expires_at: self.sessions.expiry(now, now),
+            })
+            .await?;
+        Ok(SignedIn { user, session, secret })
+    }
+
+    /// Which role the new account gets, and which invitation it consumes.
+    async fn admission(&self, command: &SignUp) -> Result<(Role, Option<SecretToken>), SignUpError> {
+        let now = self.stores.clock.now();
+        match (self.signup, &command.invitation) {
+            (SignupMode::Closed, _) => Err(SignUpError::Closed),
+            (SignupMode::Invite, None) => Err(SignUpError::InvitationRequired),
+            (SignupMode::Open, None) => Ok((Role::Member, None)),
+            (SignupMode::Invite | SignupMode::Open, Some(secret)) => {
+                let invitation = self.stores.invitations.find_by_token(secret.hash()).await?;
+                match invitation {
+                    Some(invitation) if invitation.admits(&command.email, now) => {
+                        Ok((invitation.role, Some(secret.clone())))
+                    }
+                    _ => Err(SignUpError::InvitationInvalid),
+                }
+            }
+        }
+    }
+
+    async fn refuse(&self, keys: Vec<ThrottleKey>) -> Result<SignedIn, LogInError> {
+        let now = self.stores.clock.now();
+        self.stores.throttle.record_failure(keys, now, self.throttle.window).await?;
+        Err(LogInError::InvalidCredentials)
+    }
+}
+
+#[async_trait]
+impl Authentication for AuthenticationService {
+    async fn sign_up(&self, command: SignUp) -> Result<SignedIn, SignUpError> {
+        let (role, invitation) = self.admission(&command).await?;
+        let password_hash = self.stores.hasher.hash(command.password.as_plain().clone()).await?;
+        let new_user = NewUser {
+            id: UserId::new(),
+            email: command.email,
+            display_name: command.display_name,
+            password_hash,
+            role,
+            created_at: self.stores.clock.now(),
+        };
+        let user = self
+            .stores
+            .users
+            .insert(new_user, invitation.map(|secret| secret.hash()))
+            .await
+            .map_err(|error| match error {
+                InsertUserError::EmailTaken => SignUpError::EmailTaken,
+                InsertUserError::InvitationInvalid => SignUpError::InvitationInvalid,
+                InsertUserError::Unexpected(error) => SignUpError::Unexpected(error),
+            })?;
+        tracing::info!(user_id = %user.id, role = %user.role, "account created");
+        Ok(self.open_session(user, command.client).await?)
+    }
+
+    async fn log_in(&self, command: LogIn) -> Result<SignedIn, LogInError> {
+        let account_key = ThrottleKey::account(&command.email);
+        let mut keys = vec![account_key.clone()];
+        keys.extend(command.client.ip.map(ThrottleKey::ip));
+
+        let counters = self.stores.throttle.counters(keys.clone()).await?;
+        if let Err(retry_after_seconds) = self.throttle.check(&counters, self.stores.clock.now()) {
+            return Err(LogInError::Throttled { retry_after_seconds });
+        }
+        if !command.password.is_within_limits() {
+            return self.refuse(keys).await;
+        }
+        let credentials = match shoebox_domain::EmailAddress::parse(&command.email) {
+            Ok(email) => self.stores.users.credentials_by_email(&email).await?,
+            Err(_) => None,
+        };
+        let Some(credentials) = credentials else {
+            // Spend the same time as a wrong password would, so that response
+            // times do not reveal which addresses have accounts.
+            self.stores.hasher.hash(command.password).await?;
+            return self.refuse(keys).await;
+        };
+        if !self.stores.hasher.verify(command.password, credentials.password_hash).await? {
+            return self.refuse(keys).await;
+        }
+        if credentials.user.is_disabled() {
+            return Err(LogInError::AccountDisabled);
+        }
+        self.stores.throttle.clear(account_key).await?;
+        Ok(self.open_session(credentials.user, command.client).await?)
+    }
+
+    async fn authenticate_session(&self, secret: SecretToken) -> Result<Actor, AuthenticationError> {
+        let now = self.stores.clock.now();
+        let (session, user) = self
+            .stores
+            .sessions
+            .find_active(secret.hash(), now)
+            .await?
+            .ok_or(AuthenticationError::Unauthenticated)?;
+        if let Some((last_seen_at, expires_at)) = self.sessions.touch(&session, now) {
+            self.stores.sessions.touch(session.id, last_seen_at, expires_at).await?;
+        }
+        let credential = Credential::Session { id: session.id, csrf_token: session.csrf_token };
+        Ok(Actor { user, credential })
+    }
+
+    async fn authenticate_api_token(&self, secret: SecretToken) -> Result<Actor, AuthenticationError> {
+        let now = self.stores.clock.now();
+        let (token, user) = self
+            .stores
+            .api_tokens
+            .find_active(secret.hash(), now)
+            .await?
+            .ok_or(AuthenticationError::Unauthenticated)?;
+        let stale = token
+            .last_used_at
+            .is_none_or(|used| now.signed_duration_since(used).num_seconds() >= TOKEN_USE_RESOLUTION_SECONDS);
+        if stale {
+            self.stores.api_tokens.record_use(token.id, now).await?;
+        }
+        Ok(Actor { user, credential: Credential::ApiToken { id: token.id } })
+    }
+
+    async fn log_out(&self, actor: Actor) -> anyhow::Result<()> {
+        if let Some(session_id) = actor.session_id() {
+            self.stores.sessions.delete(actor.user.id, session_id).await?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,23 @@
+//! # shoebox-application
+//!
+//! The use cases. Each service implements inbound ports from `shoebox-ports`
+//! by orchestrating outbound ports it receives as `Arc<dyn Trait>`; it owns the
+//! order of steps and the business decisions, and delegates every rule that
+//! can be pure to `shoebox-domain`.
+//!
+//! Architecture Invariant: no SQL, no HTTP, no file or network I/O here, and no
+//! concrete adapter type: only traits. A use case never holds a connection pool.
+
+mod accounts;
+mod administration;
+mod authentication;
+mod operations;
+mod provisioning;
+mod settings;
+
+pub use accounts::AccountService;
+pub use administration::AdministrationService;
+pub use authentication::{AccountStores, AuthenticationService};
+pub use operations::OperationsService;
+pub use provisioning::ProvisioningService;
+pub use settings::AuthSettings;

@@ -1,0 +1,77 @@
+//! The account policy an operator can tune (`[auth]`, `SHOEBOX_AUTH__*`).
+
+use std::time::Duration;
+
+use chrono::TimeDelta;
+use shoebox_domain::auth::{LoginThrottlePolicy, SessionPolicy, SignupMode};
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(default)]
+pub struct AuthSettings {
+    /// Who may create an account: `open`, `invite` or `closed`.
+    pub signup: SignupMode,
+    /// A session unused for this many hours expires.
+    pub session_idle_hours: u64,
+    /// A session expires this many days after sign-in, however much it is used.
+    pub session_max_days: u64,
+    /// Failed logins are counted in windows of this many minutes.
+    pub login_window_minutes: u64,
+    /// Failed logins allowed per account (email as typed) per window.
+    pub login_max_failures_per_account: u32,
+    /// Failed logins allowed per client address (IPv6: per /64) per window.
+    pub login_max_failures_per_ip: u32,
+    /// Invitations expire after this many days.
+    pub invitation_valid_days: u64,
+}
+
+impl Default for AuthSettings {
+    fn default() -> Self {
+        Self {
+            signup: SignupMode::Invite,
+            session_idle_hours: 14 * 24,
+            session_max_days: 90,
+            login_window_minutes: 15,
+            login_max_failures_per_account: 10,
+            login_max_failures_per_ip: 100,
+            invitation_valid_days: 7,
+        }
+    }
+}
+
+impl AuthSettings {
+    pub fn session_policy(&self) -> SessionPolicy {
+        SessionPolicy {
+            idle_timeout: Duration::from_secs(self.session_idle_hours.saturating_mul(3600)),
+            absolute_lifetime: Duration::from_secs(self.session_max_days.saturating_mul(86_400)),
+            ..SessionPolicy::default()
+        }
+    }
+
+    pub fn throttle_policy(&self) -> LoginThrottlePolicy {
+        LoginThrottlePolicy {
+            window: Duration::from_secs(self.login_window_minutes.saturating_mul(60)),
+            max_failures_per_account: self.login_max_failures_per_account,
+            max_failures_per_ip: self.login_max_failures_per_ip,
+        }
+    }
+
+    pub fn invitation_validity(&self) -> TimeDelta {
+        TimeDelta::days(i64::try_from(self.invitation_valid_days).unwrap_or(i64::MAX / 86_400_000).min(3650))
+    }
+
+    /// Settings that parse but make no sense are refused at start-up.
+    pub fn validate(&self) -> Result<(), String> {
+        let positive = [
+            ("auth.session_idle_hours", self.session_idle_hours),
+            ("auth.session_max_days", self.session_max_days),
+            ("auth.login_window_minutes", self.login_window_minutes),
+            ("auth.login_max_failures_per_account", u64::from(self.login_max_failures_per_account)),
+            ("auth.login_max_failures_per_ip", u64::from(self.login_max_failures_per_ip)),
+            ("auth.invitation_valid_days", self.invitation_valid_days),
+        ];
+        match positive.iter().find(|(_, value)| *value == 0) {
+            Some((key, _)) => Err(format!("{key} must be greater than zero")),
+            None => Ok(()),
+        }
+    }
+}

@@ -1,0 +1,17 @@
+//! What the application offers its drivers: the HTTP adapter and the CLI call
+//! these traits and nothing else.
+
+mod accounts;
+mod administration;
+mod operations;
+
+pub use accounts::{Accounts, Authentication, SignedIn};
+pub use administration::{Administration, EnsureUser, Provisioning};
+pub use operations::{NotReady, Operations};
+
+#[cfg(feature = "mock")]
+pub use accounts::{MockAccounts, MockAuthentication};
+#[cfg(feature = "mock")]
+pub use administration::{MockAdministration, MockProvisioning};
+#[cfg(feature = "mock")]
+pub use operations::MockOperations;
