@@ -3,10 +3,12 @@
 use async_trait::async_trait;
 use chrono::TimeDelta;
 use shoebox_domain::{
-    accounts::{ChangePassword, ChangePasswordError, NewPassword, UpdateProfile, UpdateProfileError, User},
+    accounts::{
+        ChangePassword, ChangePasswordError, NewPassword, UpdateProfile, UpdateProfileError, User,
+    },
     auth::{
-        Actor, ApiToken, ApiTokenId, ApiTokenName, CreateApiTokenError, MAX_API_TOKENS_PER_USER, NewApiToken,
-        RevokeError, Session, SessionId,
+        Actor, ApiToken, ApiTokenId, ApiTokenName, CreateApiTokenError, MAX_API_TOKENS_PER_USER,
+        NewApiToken, RevokeError, Session, SessionId,
     },
 };
 use shoebox_ports::inbound::Accounts;
@@ -26,7 +28,11 @@ impl AccountService {
 
 #[async_trait]
 impl Accounts for AccountService {
-    async fn update_profile(&self, actor: Actor, command: UpdateProfile) -> Result<User, UpdateProfileError> {
+    async fn update_profile(
+        &self,
+        actor: Actor,
+        command: UpdateProfile,
+    ) -> Result<User, UpdateProfileError> {
         if command.update.is_empty() {
             return Ok(actor.user);
         }
@@ -38,27 +44,45 @@ impl Accounts for AccountService {
             .ok_or(UpdateProfileError::NotFound)
     }
 
-    async fn change_password(&self, actor: Actor, command: ChangePassword) -> Result<(), ChangePasswordError> {
+    async fn change_password(
+        &self,
+        actor: Actor,
+        command: ChangePassword,
+    ) -> Result<(), ChangePasswordError> {
         let user = &actor.user;
-        let new = NewPassword::parse(command.new, &[user.email.as_str(), user.display_name.as_str()])?;
+        let new = NewPassword::parse(
+            command.new,
+            &[user.email.as_str(), user.display_name.as_str()],
+        )?;
         let credentials = self
             .stores
             .users
             .credentials_by_id(user.id)
             .await?
             .ok_or_else(|| anyhow::anyhow!("authenticated user {} has no credentials", user.id))?;
-        if !self.stores.hasher.verify(command.current, credentials.password_hash).await? {
+        if !self
+            .stores
+            .hasher
+            .verify(command.current, credentials.password_hash)
+            .await?
+        {
             return Err(ChangePasswordError::WrongCurrentPassword);
         }
         let hash = self.stores.hasher.hash(new.as_plain().clone()).await?;
         let now = self.stores.clock.now();
-        self.stores.users.replace_password(user.id, hash, actor.session_id(), now).await?;
+        self.stores
+            .users
+            .replace_password(user.id, hash, actor.session_id(), now)
+            .await?;
         tracing::info!(user_id = %user.id, "password changed; other sessions and API tokens revoked");
         Ok(())
     }
 
     async fn sessions(&self, actor: Actor) -> anyhow::Result<Vec<Session>> {
-        self.stores.sessions.list(actor.user.id, self.stores.clock.now()).await
+        self.stores
+            .sessions
+            .list(actor.user.id, self.stores.clock.now())
+            .await
     }
 
     async fn revoke_session(&self, actor: Actor, id: SessionId) -> Result<(), RevokeError> {
@@ -73,7 +97,10 @@ impl Accounts for AccountService {
     }
 
     async fn api_tokens(&self, actor: Actor) -> anyhow::Result<Vec<ApiToken>> {
-        self.stores.api_tokens.list(actor.user.id, self.stores.clock.now()).await
+        self.stores
+            .api_tokens
+            .list(actor.user.id, self.stores.clock.now())
+            .await
     }
 
     async fn create_api_token(

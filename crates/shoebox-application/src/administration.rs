@@ -19,29 +19,54 @@ pub struct AdministrationService {
 
 impl AdministrationService {
     pub fn new(stores: AccountStores, settings: &AuthSettings) -> Self {
-        Self { stores, invitation_validity: settings.invitation_validity() }
+        Self {
+            stores,
+            invitation_validity: settings.invitation_validity(),
+        }
     }
 }
 
 fn require_admin(actor: &Actor) -> Result<(), AdminUserError> {
-    if actor.user.is_admin() { Ok(()) } else { Err(AdminUserError::Forbidden) }
+    if actor.user.is_admin() {
+        Ok(())
+    } else {
+        Err(AdminUserError::Forbidden)
+    }
 }
 
 #[async_trait]
 impl Administration for AdministrationService {
-    async fn list_users(&self, actor: Actor, page: PageRequest) -> Result<Page<User>, AdminUserError> {
+    async fn list_users(
+        &self,
+        actor: Actor,
+        page: PageRequest,
+    ) -> Result<Page<User>, AdminUserError> {
         require_admin(&actor)?;
         Ok(self.stores.users.list(page).await?)
     }
 
     async fn user(&self, actor: Actor, id: UserId) -> Result<User, AdminUserError> {
         require_admin(&actor)?;
-        self.stores.users.find(id).await?.ok_or(AdminUserError::NotFound)
+        self.stores
+            .users
+            .find(id)
+            .await?
+            .ok_or(AdminUserError::NotFound)
     }
 
-    async fn change_user(&self, actor: Actor, id: UserId, change: AdminChange) -> Result<User, AdminUserError> {
+    async fn change_user(
+        &self,
+        actor: Actor,
+        id: UserId,
+        change: AdminChange,
+    ) -> Result<User, AdminUserError> {
         require_admin(&actor)?;
-        let target = self.stores.users.find(id).await?.ok_or(AdminUserError::NotFound)?;
+        let target = self
+            .stores
+            .users
+            .find(id)
+            .await?
+            .ok_or(AdminUserError::NotFound)?;
         check_admin_change(&actor.user, &target, change)?;
         let now = self.stores.clock.now();
         let changed = match change {
@@ -62,7 +87,13 @@ impl Administration for AdministrationService {
     ) -> Result<NewInvitation, AdminUserError> {
         require_admin(&actor)?;
         let now = self.stores.clock.now();
-        let new = NewInvitation::generate(email, role, actor.user.id, now, now + self.invitation_validity);
+        let new = NewInvitation::generate(
+            email,
+            role,
+            actor.user.id,
+            now,
+            now + self.invitation_validity,
+        );
         self.stores.invitations.insert(new.clone()).await?;
         tracing::info!(actor_id = %actor.user.id, invitation_id = %new.invitation.id.as_uuid(), %role, "invitation created");
         Ok(new)
@@ -70,12 +101,25 @@ impl Administration for AdministrationService {
 
     async fn pending_invitations(&self, actor: Actor) -> Result<Vec<Invitation>, AdminUserError> {
         require_admin(&actor)?;
-        Ok(self.stores.invitations.list_pending(self.stores.clock.now()).await?)
+        Ok(self
+            .stores
+            .invitations
+            .list_pending(self.stores.clock.now())
+            .await?)
     }
 
-    async fn revoke_invitation(&self, actor: Actor, id: InvitationId) -> Result<(), AdminUserError> {
+    async fn revoke_invitation(
+        &self,
+        actor: Actor,
+        id: InvitationId,
+    ) -> Result<(), AdminUserError> {
         require_admin(&actor)?;
-        match self.stores.invitations.revoke(id, self.stores.clock.now()).await? {
+        match self
+            .stores
+            .invitations
+            .revoke(id, self.stores.clock.now())
+            .await?
+        {
             true => Ok(()),
             false => Err(AdminUserError::NotFound),
         }

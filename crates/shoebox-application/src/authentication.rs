@@ -6,15 +6,15 @@ use async_trait::async_trait;
 use shoebox_domain::{
     accounts::{LogIn, LogInError, NewUser, Role, SignUp, SignUpError, User, UserId},
     auth::{
-        Actor, AuthenticationError, ClientInfo, Credential, LoginThrottlePolicy, NewSession, SecretToken,
-        SessionId, SessionPolicy, SignupMode, ThrottleKey,
+        Actor, AuthenticationError, ClientInfo, Credential, LoginThrottlePolicy, NewSession,
+        SecretToken, SessionId, SessionPolicy, SignupMode, ThrottleKey,
     },
 };
 use shoebox_ports::{
     inbound::{Authentication, SignedIn},
     outbound::{
-        ApiTokenRepository, Clock, InsertUserError, InvitationRepository, LoginThrottleRepository, PasswordHasher,
-        SessionRepository, UserRepository,
+        ApiTokenRepository, Clock, InsertUserError, InvitationRepository, LoginThrottleRepository,
+        PasswordHasher, SessionRepository, UserRepository,
     },
 };
 
@@ -75,11 +75,18 @@ impl AuthenticationService {
                 expires_at: self.sessions.expiry(now, now),
             })
             .await?;
-        Ok(SignedIn { user, session, secret })
+        Ok(SignedIn {
+            user,
+            session,
+            secret,
+        })
     }
 
     /// Which role the new account gets, and which invitation it consumes.
-    async fn admission(&self, command: &SignUp) -> Result<(Role, Option<SecretToken>), SignUpError> {
+    async fn admission(
+        &self,
+        command: &SignUp,
+    ) -> Result<(Role, Option<SecretToken>), SignUpError> {
         let now = self.stores.clock.now();
         match (self.signup, &command.invitation) {
             (SignupMode::Closed, _) => Err(SignUpError::Closed),
@@ -99,7 +106,10 @@ impl AuthenticationService {
 
     async fn refuse(&self, keys: Vec<ThrottleKey>) -> Result<SignedIn, LogInError> {
         let now = self.stores.clock.now();
-        self.stores.throttle.record_failure(keys, now, self.throttle.window).await?;
+        self.stores
+            .throttle
+            .record_failure(keys, now, self.throttle.window)
+            .await?;
         Err(LogInError::InvalidCredentials)
     }
 }
@@ -108,7 +118,11 @@ impl AuthenticationService {
 impl Authentication for AuthenticationService {
     async fn sign_up(&self, command: SignUp) -> Result<SignedIn, SignUpError> {
         let (role, invitation) = self.admission(&command).await?;
-        let password_hash = self.stores.hasher.hash(command.password.as_plain().clone()).await?;
+        let password_hash = self
+            .stores
+            .hasher
+            .hash(command.password.as_plain().clone())
+            .await?;
         let new_user = NewUser {
             id: UserId::new(),
             email: command.email,
@@ -138,7 +152,9 @@ impl Authentication for AuthenticationService {
 
         let counters = self.stores.throttle.counters(keys.clone()).await?;
         if let Err(retry_after_seconds) = self.throttle.check(&counters, self.stores.clock.now()) {
-            return Err(LogInError::Throttled { retry_after_seconds });
+            return Err(LogInError::Throttled {
+                retry_after_seconds,
+            });
         }
         if !command.password.is_within_limits() {
             return self.refuse(keys).await;
@@ -153,7 +169,12 @@ impl Authentication for AuthenticationService {
             self.stores.hasher.hash(command.password).await?;
             return self.refuse(keys).await;
         };
-        if !self.stores.hasher.verify(command.password, credentials.password_hash).await? {
+        if !self
+            .stores
+            .hasher
+            .verify(command.password, credentials.password_hash)
+            .await?
+        {
             return self.refuse(keys).await;
         }
         if credentials.user.is_disabled() {
@@ -163,7 +184,10 @@ impl Authentication for AuthenticationService {
         Ok(self.open_session(credentials.user, command.client).await?)
     }
 
-    async fn authenticate_session(&self, secret: SecretToken) -> Result<Actor, AuthenticationError> {
+    async fn authenticate_session(
+        &self,
+        secret: SecretToken,
+    ) -> Result<Actor, AuthenticationError> {
         let now = self.stores.clock.now();
         let (session, user) = self
             .stores
@@ -172,13 +196,22 @@ impl Authentication for AuthenticationService {
             .await?
             .ok_or(AuthenticationError::Unauthenticated)?;
         if let Some((last_seen_at, expires_at)) = self.sessions.touch(&session, now) {
-            self.stores.sessions.touch(session.id, last_seen_at, expires_at).await?;
+            self.stores
+                .sessions
+                .touch(session.id, last_seen_at, expires_at)
+                .await?;
         }
-        let credential = Credential::Session { id: session.id, csrf_token: session.csrf_token };
+        let credential = Credential::Session {
+            id: session.id,
+            csrf_token: session.csrf_token,
+        };
         Ok(Actor { user, credential })
     }
 
-    async fn authenticate_api_token(&self, secret: SecretToken) -> Result<Actor, AuthenticationError> {
+    async fn authenticate_api_token(
+        &self,
+        secret: SecretToken,
+    ) -> Result<Actor, AuthenticationError> {
         let now = self.stores.clock.now();
         let (token, user) = self
             .stores
@@ -186,18 +219,24 @@ impl Authentication for AuthenticationService {
             .find_active(secret.hash(), now)
             .await?
             .ok_or(AuthenticationError::Unauthenticated)?;
-        let stale = token
-            .last_used_at
-            .is_none_or(|used| now.signed_duration_since(used).num_seconds() >= TOKEN_USE_RESOLUTION_SECONDS);
+        let stale = token.last_used_at.is_none_or(|used| {
+            now.signed_duration_since(used).num_seconds() >= TOKEN_USE_RESOLUTION_SECONDS
+        });
         if stale {
             self.stores.api_tokens.record_use(token.id, now).await?;
         }
-        Ok(Actor { user, credential: Credential::ApiToken { id: token.id } })
+        Ok(Actor {
+            user,
+            credential: Credential::ApiToken { id: token.id },
+        })
     }
 
     async fn log_out(&self, actor: Actor) -> anyhow::Result<()> {
         if let Some(session_id) = actor.session_id() {
-            self.stores.sessions.delete(actor.user.id, session_id).await?;
+            self.stores
+                .sessions
+                .delete(actor.user.id, session_id)
+                .await?;
         }
         Ok(())
     }

@@ -27,7 +27,17 @@ impl OperationsService {
 #[async_trait]
 impl Operations for OperationsService {
     async fn readiness(&self) -> Result<(), NotReady> {
-        let state = self.schema.schema_state().await.map_err(NotReady::DatabaseUnreachable)?;
-        if state.is_compatible() { Ok(()) } else { Err(NotReady::SchemaBehind { pending: state.pending.len() }) }
+        let state = self
+            .schema
+            .schema_state()
+            .await
+            .map_err(NotReady::DatabaseUnreachable)?;
+        if state.is_compatible() {
+            Ok(())
+        } else {
+            Err(NotReady::SchemaBehind {
+                pending: state.pending.len(),
+            })
+        }
     }
 }

@@ -23,19 +23,29 @@ impl ProvisioningService {
 #[async_trait]
 impl Provisioning for ProvisioningService {
     async fn ensure_user(&self, request: EnsureUser) -> Result<(User, bool), CreateAdminError> {
-        let existing = self.stores.users.credentials_by_email(&request.email).await?;
+        let existing = self
+            .stores
+            .users
+            .credentials_by_email(&request.email)
+            .await?;
         if let Some(existing) = &existing
             && !request.overwrite
         {
             return Ok((existing.user.clone(), false));
         }
-        let password = NewPassword::parse(request.password, &[request.email.as_str(), request.display_name.as_str()])?;
+        let password = NewPassword::parse(
+            request.password,
+            &[request.email.as_str(), request.display_name.as_str()],
+        )?;
         let hash = self.stores.hasher.hash(password.as_plain().clone()).await?;
         let now = self.stores.clock.now();
         match existing {
             Some(existing) => {
                 let id = existing.user.id;
-                self.stores.users.replace_password(id, hash, None, now).await?;
+                self.stores
+                    .users
+                    .replace_password(id, hash, None, now)
+                    .await?;
                 self.stores.users.set_disabled(id, None, now).await?;
                 let user = self
                     .stores
@@ -54,10 +64,15 @@ impl Provisioning for ProvisioningService {
                     role: request.role,
                     created_at: now,
                 };
-                let user = self.stores.users.insert(new_user, None).await.map_err(|error| match error {
-                    InsertUserError::Unexpected(error) => CreateAdminError::Unexpected(error),
-                    other => CreateAdminError::Unexpected(other.into()),
-                })?;
+                let user = self
+                    .stores
+                    .users
+                    .insert(new_user, None)
+                    .await
+                    .map_err(|error| match error {
+                        InsertUserError::Unexpected(error) => CreateAdminError::Unexpected(error),
+                        other => CreateAdminError::Unexpected(other.into()),
+                    })?;
                 Ok((user, true))
             }
         }

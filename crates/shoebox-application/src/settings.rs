@@ -56,7 +56,11 @@ impl AuthSettings {
     }
 
     pub fn invitation_validity(&self) -> TimeDelta {
-        TimeDelta::days(i64::try_from(self.invitation_valid_days).unwrap_or(i64::MAX / 86_400_000).min(3650))
+        TimeDelta::days(
+            i64::try_from(self.invitation_valid_days)
+                .unwrap_or(i64::MAX / 86_400_000)
+                .min(3650),
+        )
     }
 
     /// Settings that parse but make no sense are refused at start-up.
@@ -65,8 +69,14 @@ impl AuthSettings {
             ("auth.session_idle_hours", self.session_idle_hours),
             ("auth.session_max_days", self.session_max_days),
             ("auth.login_window_minutes", self.login_window_minutes),
-            ("auth.login_max_failures_per_account", u64::from(self.login_max_failures_per_account)),
-            ("auth.login_max_failures_per_ip", u64::from(self.login_max_failures_per_ip)),
+            (
+                "auth.login_max_failures_per_account",
+                u64::from(self.login_max_failures_per_account),
+            ),
+            (
+                "auth.login_max_failures_per_ip",
+                u64::from(self.login_max_failures_per_ip),
+            ),
             ("auth.invitation_valid_days", self.invitation_valid_days),
         ];
         match positive.iter().find(|(_, value)| *value == 0) {

@@ -7,10 +7,13 @@ use common::*;
 use mockall::predicate::*;
 use shoebox_application::AuthenticationService;
 use shoebox_domain::{
-    accounts::{DisplayName, EmailAddress, LogIn, LogInError, NewPassword, PasswordHash, PlainPassword, Role, SignUp, SignUpError},
+    accounts::{
+        DisplayName, EmailAddress, LogIn, LogInError, NewPassword, PasswordHash, PlainPassword,
+        Role, SignUp, SignUpError,
+    },
     auth::{
-        AuthenticationError, ClientInfo, Credential, NewInvitation, Session, SessionId, SecretToken, SignupMode,
-        ThrottleKey, ThrottleState,
+        AuthenticationError, ClientInfo, Credential, NewInvitation, SecretToken, Session,
+        SessionId, SignupMode, ThrottleKey, ThrottleState,
     },
 };
 use shoebox_ports::{inbound::Authentication, outbound::InsertUserError};
@@ -26,7 +29,10 @@ fn sign_up(invitation: Option<SecretToken>) -> SignUp {
 }
 
 fn service(mocks: Mocks, signup: SignupMode) -> AuthenticationService {
-    let settings = shoebox_application::AuthSettings { signup, ..settings() };
+    let settings = shoebox_application::AuthSettings {
+        signup,
+        ..settings()
+    };
     AuthenticationService::new(mocks.into_stores(), &settings)
 }
 
@@ -46,13 +52,17 @@ fn expect_session_insert(mocks: &mut Mocks) {
 
 #[tokio::test]
 async fn closed_mode_refuses_sign_up_without_touching_anything() {
-    let result = service(Mocks::default(), SignupMode::Closed).sign_up(sign_up(None)).await;
+    let result = service(Mocks::default(), SignupMode::Closed)
+        .sign_up(sign_up(None))
+        .await;
     assert!(matches!(result, Err(SignUpError::Closed)));
 }
 
 #[tokio::test]
 async fn invite_mode_requires_an_invitation() {
-    let result = service(Mocks::default(), SignupMode::Invite).sign_up(sign_up(None)).await;
+    let result = service(Mocks::default(), SignupMode::Invite)
+        .sign_up(sign_up(None))
+        .await;
     assert!(matches!(result, Err(SignUpError::InvitationRequired)));
 }
 
@@ -61,10 +71,22 @@ async fn an_invitation_for_another_address_is_refused() {
     let mut mocks = Mocks::default();
     let admin = user("admin@example.org", Role::Admin);
     let other = EmailAddress::parse("other@example.org").unwrap();
-    let new = NewInvitation::generate(Some(other), Role::Member, admin.id, now(), now() + TimeDelta::days(1));
+    let new = NewInvitation::generate(
+        Some(other),
+        Role::Member,
+        admin.id,
+        now(),
+        now() + TimeDelta::days(1),
+    );
     let invitation = new.invitation.clone();
-    mocks.invitations.expect_find_by_token().with(eq(new.token_hash)).return_once(move |_| Ok(Some(invitation)));
-    let result = service(mocks, SignupMode::Invite).sign_up(sign_up(Some(new.secret))).await;
+    mocks
+        .invitations
+        .expect_find_by_token()
+        .with(eq(new.token_hash))
+        .return_once(move |_| Ok(Some(invitation)));
+    let result = service(mocks, SignupMode::Invite)
+        .sign_up(sign_up(Some(new.secret)))
+        .await;
     assert!(matches!(result, Err(SignUpError::InvitationInvalid)));
 }
 
@@ -72,19 +94,42 @@ async fn an_invitation_for_another_address_is_refused() {
 async fn a_valid_invitation_gives_its_role_and_is_consumed_with_the_insert() {
     let mut mocks = Mocks::default();
     let admin = user("admin@example.org", Role::Admin);
-    let new = NewInvitation::generate(None, Role::Admin, admin.id, now(), now() + TimeDelta::days(1));
+    let new = NewInvitation::generate(
+        None,
+        Role::Admin,
+        admin.id,
+        now(),
+        now() + TimeDelta::days(1),
+    );
     let (invitation, hash) = (new.invitation.clone(), new.token_hash);
-    mocks.invitations.expect_find_by_token().return_once(move |_| Ok(Some(invitation)));
-    mocks.hasher.expect_hash().times(1).returning(|_| Ok(PasswordHash::from_phc("$argon2id$new")));
-    mocks.users.expect_insert().withf(move |new_user, consumed| {
-        new_user.role == Role::Admin && *consumed == Some(hash) && new_user.password_hash.as_phc() == "$argon2id$new"
-    }).times(1).returning(|new_user, _| {
-        let mut created = user(new_user.email.as_str(), new_user.role);
-        created.id = new_user.id;
-        Ok(created)
-    });
+    mocks
+        .invitations
+        .expect_find_by_token()
+        .return_once(move |_| Ok(Some(invitation)));
+    mocks
+        .hasher
+        .expect_hash()
+        .times(1)
+        .returning(|_| Ok(PasswordHash::from_phc("$argon2id$new")));
+    mocks
+        .users
+        .expect_insert()
+        .withf(move |new_user, consumed| {
+            new_user.role == Role::Admin
+                && *consumed == Some(hash)
+                && new_user.password_hash.as_phc() == "$argon2id$new"
+        })
+        .times(1)
+        .returning(|new_user, _| {
+            let mut created = user(new_user.email.as_str(), new_user.role);
+            created.id = new_user.id;
+            Ok(created)
+        });
     expect_session_insert(&mut mocks);
-    let signed_in = service(mocks, SignupMode::Invite).sign_up(sign_up(Some(new.secret))).await.unwrap();
+    let signed_in = service(mocks, SignupMode::Invite)
+        .sign_up(sign_up(Some(new.secret)))
+        .await
+        .unwrap();
     assert_eq!(signed_in.user.role, Role::Admin);
     assert_eq!(signed_in.session.user_id, signed_in.user.id);
     assert_eq!(signed_in.session.expires_at, now() + TimeDelta::days(14));
@@ -94,26 +139,53 @@ async fn a_valid_invitation_gives_its_role_and_is_consumed_with_the_insert() {
 #[tokio::test]
 async fn a_taken_email_is_reported_as_such() {
     let mut mocks = Mocks::default();
-    mocks.hasher.expect_hash().returning(|_| Ok(PasswordHash::from_phc("h")));
-    mocks.users.expect_insert().returning(|_, _| Err(InsertUserError::EmailTaken));
-    let result = service(mocks, SignupMode::Open).sign_up(sign_up(None)).await;
+    mocks
+        .hasher
+        .expect_hash()
+        .returning(|_| Ok(PasswordHash::from_phc("h")));
+    mocks
+        .users
+        .expect_insert()
+        .returning(|_, _| Err(InsertUserError::EmailTaken));
+    let result = service(mocks, SignupMode::Open)
+        .sign_up(sign_up(None))
+        .await;
     assert!(matches!(result, Err(SignUpError::EmailTaken)));
 }
 
 fn log_in(email: &str, password: &str) -> LogIn {
-    LogIn { email: email.into(), password: PlainPassword::new(password), client: client() }
+    LogIn {
+        email: email.into(),
+        password: PlainPassword::new(password),
+        client: client(),
+    }
 }
 
 #[tokio::test]
 async fn unknown_email_costs_a_hash_and_counts_a_failure() {
     let mut mocks = Mocks::default();
     mocks.throttle.expect_counters().returning(|_| Ok(vec![]));
-    mocks.users.expect_credentials_by_email().returning(|_| Ok(None));
-    mocks.hasher.expect_hash().times(1).returning(|_| Ok(PasswordHash::from_phc("h")));
-    mocks.throttle.expect_record_failure().withf(|keys, _, _| {
-        keys.contains(&ThrottleKey::account("ghost@example.org")) && keys.iter().any(|k| k.scope() == "ip")
-    }).times(1).returning(|_, _, _| Ok(()));
-    let result = service(mocks, SignupMode::Open).log_in(log_in("Ghost@example.org", "whatever-password")).await;
+    mocks
+        .users
+        .expect_credentials_by_email()
+        .returning(|_| Ok(None));
+    mocks
+        .hasher
+        .expect_hash()
+        .times(1)
+        .returning(|_| Ok(PasswordHash::from_phc("h")));
+    mocks
+        .throttle
+        .expect_record_failure()
+        .withf(|keys, _, _| {
+            keys.contains(&ThrottleKey::account("ghost@example.org"))
+                && keys.iter().any(|k| k.scope() == "ip")
+        })
+        .times(1)
+        .returning(|_, _, _| Ok(()));
+    let result = service(mocks, SignupMode::Open)
+        .log_in(log_in("Ghost@example.org", "whatever-password"))
+        .await;
     assert!(matches!(result, Err(LogInError::InvalidCredentials)));
 }
 
@@ -121,9 +193,19 @@ async fn unknown_email_costs_a_hash_and_counts_a_failure() {
 async fn a_malformed_email_fails_exactly_like_an_unknown_one() {
     let mut mocks = Mocks::default();
     mocks.throttle.expect_counters().returning(|_| Ok(vec![]));
-    mocks.hasher.expect_hash().times(1).returning(|_| Ok(PasswordHash::from_phc("h")));
-    mocks.throttle.expect_record_failure().times(1).returning(|_, _, _| Ok(()));
-    let result = service(mocks, SignupMode::Open).log_in(log_in("not an email", "whatever-password")).await;
+    mocks
+        .hasher
+        .expect_hash()
+        .times(1)
+        .returning(|_| Ok(PasswordHash::from_phc("h")));
+    mocks
+        .throttle
+        .expect_record_failure()
+        .times(1)
+        .returning(|_, _, _| Ok(()));
+    let result = service(mocks, SignupMode::Open)
+        .log_in(log_in("not an email", "whatever-password"))
+        .await;
     assert!(matches!(result, Err(LogInError::InvalidCredentials)));
 }
 
@@ -132,10 +214,23 @@ async fn a_wrong_password_counts_a_failure() {
     let mut mocks = Mocks::default();
     let ada = user("ada@example.org", Role::Member);
     mocks.throttle.expect_counters().returning(|_| Ok(vec![]));
-    mocks.users.expect_credentials_by_email().return_once(move |_| Ok(Some(credentials(ada))));
-    mocks.hasher.expect_verify().times(1).returning(|_, _| Ok(false));
-    mocks.throttle.expect_record_failure().times(1).returning(|_, _, _| Ok(()));
-    let result = service(mocks, SignupMode::Open).log_in(log_in("ada@example.org", "wrong-password")).await;
+    mocks
+        .users
+        .expect_credentials_by_email()
+        .return_once(move |_| Ok(Some(credentials(ada))));
+    mocks
+        .hasher
+        .expect_verify()
+        .times(1)
+        .returning(|_, _| Ok(false));
+    mocks
+        .throttle
+        .expect_record_failure()
+        .times(1)
+        .returning(|_, _, _| Ok(()));
+    let result = service(mocks, SignupMode::Open)
+        .log_in(log_in("ada@example.org", "wrong-password"))
+        .await;
     assert!(matches!(result, Err(LogInError::InvalidCredentials)));
 }
 
@@ -143,11 +238,24 @@ async fn a_wrong_password_counts_a_failure() {
 async fn a_throttled_account_is_refused_before_any_password_check() {
     let mut mocks = Mocks::default();
     mocks.throttle.expect_counters().returning(|keys| {
-        Ok(vec![(keys[0].clone(), ThrottleState { failures: 10, window_started_at: now() - TimeDelta::minutes(5) })])
+        Ok(vec![(
+            keys[0].clone(),
+            ThrottleState {
+                failures: 10,
+                window_started_at: now() - TimeDelta::minutes(5),
+            },
+        )])
     });
     // No expectation on the hasher or the user repository: calling them fails the test.
-    let result = service(mocks, SignupMode::Open).log_in(log_in("ada@example.org", "right-password")).await;
-    assert!(matches!(result, Err(LogInError::Throttled { retry_after_seconds: 600 })));
+    let result = service(mocks, SignupMode::Open)
+        .log_in(log_in("ada@example.org", "right-password"))
+        .await;
+    assert!(matches!(
+        result,
+        Err(LogInError::Throttled {
+            retry_after_seconds: 600
+        })
+    ));
 }
 
 #[tokio::test]
@@ -156,9 +264,14 @@ async fn a_disabled_account_is_told_so_only_with_the_right_password() {
     let mut ada = user("ada@example.org", Role::Member);
     ada.disabled_at = Some(now());
     mocks.throttle.expect_counters().returning(|_| Ok(vec![]));
-    mocks.users.expect_credentials_by_email().return_once(move |_| Ok(Some(credentials(ada))));
+    mocks
+        .users
+        .expect_credentials_by_email()
+        .return_once(move |_| Ok(Some(credentials(ada))));
     mocks.hasher.expect_verify().returning(|_, _| Ok(true));
-    let result = service(mocks, SignupMode::Open).log_in(log_in("ada@example.org", "right-password")).await;
+    let result = service(mocks, SignupMode::Open)
+        .log_in(log_in("ada@example.org", "right-password"))
+        .await;
     assert!(matches!(result, Err(LogInError::AccountDisabled)));
 }
 
@@ -168,11 +281,22 @@ async fn a_successful_login_clears_the_account_counter_and_opens_a_session() {
     let ada = user("ada@example.org", Role::Member);
     let ada_id = ada.id;
     mocks.throttle.expect_counters().returning(|_| Ok(vec![]));
-    mocks.users.expect_credentials_by_email().return_once(move |_| Ok(Some(credentials(ada))));
+    mocks
+        .users
+        .expect_credentials_by_email()
+        .return_once(move |_| Ok(Some(credentials(ada))));
     mocks.hasher.expect_verify().returning(|_, _| Ok(true));
-    mocks.throttle.expect_clear().with(eq(ThrottleKey::account("ada@example.org"))).times(1).returning(|_| Ok(()));
+    mocks
+        .throttle
+        .expect_clear()
+        .with(eq(ThrottleKey::account("ada@example.org")))
+        .times(1)
+        .returning(|_| Ok(()));
     expect_session_insert(&mut mocks);
-    let signed_in = service(mocks, SignupMode::Open).log_in(log_in("ada@example.org", "right-password")).await.unwrap();
+    let signed_in = service(mocks, SignupMode::Open)
+        .log_in(log_in("ada@example.org", "right-password"))
+        .await
+        .unwrap();
     assert_eq!(signed_in.user.id, ada_id);
     assert_eq!(signed_in.session.client, client());
 }
@@ -194,9 +318,21 @@ async fn a_session_used_recently_is_not_rewritten() {
     let mut mocks = Mocks::default();
     let session = stored_session(0);
     let id = session.id;
-    mocks.sessions.expect_find_active().return_once(move |_, _| Ok(Some((session, user("ada@example.org", Role::Member)))));
-    let actor = service(mocks, SignupMode::Open).authenticate_session(SecretToken::generate("")).await.unwrap();
-    assert_eq!(actor.credential, Credential::Session { id, csrf_token: "csrf-value".into() });
+    mocks
+        .sessions
+        .expect_find_active()
+        .return_once(move |_, _| Ok(Some((session, user("ada@example.org", Role::Member)))));
+    let actor = service(mocks, SignupMode::Open)
+        .authenticate_session(SecretToken::generate(""))
+        .await
+        .unwrap();
+    assert_eq!(
+        actor.credential,
+        Credential::Session {
+            id,
+            csrf_token: "csrf-value".into()
+        }
+    );
 }
 
 #[tokio::test]
@@ -204,19 +340,40 @@ async fn a_stale_session_slides_its_expiry() {
     let mut mocks = Mocks::default();
     let session = stored_session(10);
     let id = session.id;
-    mocks.sessions.expect_find_active().return_once(move |_, _| Ok(Some((session, user("ada@example.org", Role::Member)))));
-    mocks.sessions.expect_touch().with(eq(id), eq(now()), eq(now() + TimeDelta::days(14))).times(1).returning(|_, _, _| Ok(()));
-    service(mocks, SignupMode::Open).authenticate_session(SecretToken::generate("")).await.unwrap();
+    mocks
+        .sessions
+        .expect_find_active()
+        .return_once(move |_, _| Ok(Some((session, user("ada@example.org", Role::Member)))));
+    mocks
+        .sessions
+        .expect_touch()
+        .with(eq(id), eq(now()), eq(now() + TimeDelta::days(14)))
+        .times(1)
+        .returning(|_, _, _| Ok(()));
+    service(mocks, SignupMode::Open)
+        .authenticate_session(SecretToken::generate(""))
+        .await
+        .unwrap();
 }
 
 #[tokio::test]
 async fn unknown_sessions_and_tokens_are_unauthenticated() {
     let mut mocks = Mocks::default();
-    mocks.sessions.expect_find_active().returning(|_, _| Ok(None));
-    mocks.api_tokens.expect_find_active().returning(|_, _| Ok(None));
+    mocks
+        .sessions
+        .expect_find_active()
+        .returning(|_, _| Ok(None));
+    mocks
+        .api_tokens
+        .expect_find_active()
+        .returning(|_, _| Ok(None));
     let service = service(mocks, SignupMode::Open);
-    let session = service.authenticate_session(SecretToken::generate("")).await;
+    let session = service
+        .authenticate_session(SecretToken::generate(""))
+        .await;
     assert!(matches!(session, Err(AuthenticationError::Unauthenticated)));
-    let token = service.authenticate_api_token(SecretToken::generate("sbx_")).await;
+    let token = service
+        .authenticate_api_token(SecretToken::generate("sbx_"))
+        .await;
     assert!(matches!(token, Err(AuthenticationError::Unauthenticated)));
 }

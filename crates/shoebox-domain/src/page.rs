@@ -48,14 +48,24 @@ pub struct Page<T> {
 impl<T> Page<T> {
     /// Builds a page from up to `limit + 1` rows fetched in order: the extra row,
     /// when present, proves there is a next page and is dropped.
-    pub fn from_overfetched(mut rows: Vec<T>, request: PageRequest, id_of: impl Fn(&T) -> Uuid) -> Self {
+    pub fn from_overfetched(
+        mut rows: Vec<T>,
+        request: PageRequest,
+        id_of: impl Fn(&T) -> Uuid,
+    ) -> Self {
         let limit = request.limit() as usize;
         if rows.len() > limit {
             rows.truncate(limit);
             let next_cursor = rows.last().map(&id_of);
-            Self { items: rows, next_cursor }
+            Self {
+                items: rows,
+                next_cursor,
+            }
         } else {
-            Self { items: rows, next_cursor: None }
+            Self {
+                items: rows,
+                next_cursor: None,
+            }
         }
     }
 }

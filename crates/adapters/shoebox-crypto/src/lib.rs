@@ -37,7 +37,12 @@ pub struct PasswordHashingSettings {
 
 impl Default for PasswordHashingSettings {
     fn default() -> Self {
-        Self { memory_kib: 19 * 1024, iterations: 2, parallelism: 1, max_concurrent: 0 }
+        Self {
+            memory_kib: 19 * 1024,
+            iterations: 2,
+            parallelism: 1,
+            max_concurrent: 0,
+        }
     }
 }
 
@@ -60,14 +65,22 @@ impl fmt::Debug for Argon2PasswordHasher {
 
 impl Argon2PasswordHasher {
     pub fn new(settings: PasswordHashingSettings) -> anyhow::Result<Self> {
-        let params = Params::new(settings.memory_kib, settings.iterations, settings.parallelism, None)
-            .map_err(|error| anyhow::anyhow!("invalid password hashing parameters: {error}"))?;
+        let params = Params::new(
+            settings.memory_kib,
+            settings.iterations,
+            settings.parallelism,
+            None,
+        )
+        .map_err(|error| anyhow::anyhow!("invalid password hashing parameters: {error}"))?;
         let max_concurrent = if settings.max_concurrent == 0 {
             std::thread::available_parallelism().map_or(2, usize::from)
         } else {
             settings.max_concurrent
         };
-        Ok(Self { params, permits: Arc::new(Semaphore::new(max_concurrent)) })
+        Ok(Self {
+            params,
+            permits: Arc::new(Semaphore::new(max_concurrent)),
+        })
     }
 
     fn argon2(params: Params) -> Argon2<'static> {
@@ -75,7 +88,10 @@ impl Argon2PasswordHasher {
     }
 
     /// Runs `work` on the blocking pool once a permit is free.
-    async fn bounded<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> anyhow::Result<T> {
+    async fn bounded<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> anyhow::Result<T> {
         let _permit = self.permits.acquire().await?;
         Ok(tokio::task::spawn_blocking(work).await?)
     }
@@ -119,44 +135,88 @@ mod tests {
     use super::*;
 
     fn cheap() -> Argon2PasswordHasher {
-        Argon2PasswordHasher::new(PasswordHashingSettings { memory_kib: 1024, iterations: 1, parallelism: 1, max_concurrent: 2 })
-            .unwrap()
+        Argon2PasswordHasher::new(PasswordHashingSettings {
+            memory_kib: 1024,
+            iterations: 1,
+            parallelism: 1,
+            max_concurrent: 2,
+        })
+        .unwrap()
     }
 
     #[tokio::test]
     async fn hashes_verify_only_the_right_password() {
         let hasher = cheap();
-        let hash = hasher.hash(PlainPassword::new("velvet-otter-marches")).await.unwrap();
+        let hash = hasher
+            .hash(PlainPassword::new("velvet-otter-marches"))
+            .await
+            .unwrap();
         assert!(hash.as_phc().starts_with("$argon2id$v=19$m=1024,t=1,p=1$"));
-        assert!(hasher.verify(PlainPassword::new("velvet-otter-marches"), hash.clone()).await.unwrap());
-        assert!(!hasher.verify(PlainPassword::new("velvet-otter-marched"), hash).await.unwrap());
+        assert!(
+            hasher
+                .verify(PlainPassword::new("velvet-otter-marches"), hash.clone())
+                .await
+                .unwrap()
+        );
+        assert!(
+            !hasher
+                .verify(PlainPassword::new("velvet-otter-marched"), hash)
+                .await
+                .unwrap()
+        );
     }
 
     #[tokio::test]
     async fn the_same_password_gets_a_different_salt_each_time() {
         let hasher = cheap();
-        let a = hasher.hash(PlainPassword::new("same password here")).await.unwrap();
-        let b = hasher.hash(PlainPassword::new("same password here")).await.unwrap();
+        let a = hasher
+            .hash(PlainPassword::new("same password here"))
+            .await
+            .unwrap();
+        let b = hasher
+            .hash(PlainPassword::new("same password here"))
+            .await
+            .unwrap();
         assert_ne!(a, b);
     }
 
     #[tokio::test]
     async fn default_parameters_are_owasp_minimums() {
         let hasher = Argon2PasswordHasher::new(PasswordHashingSettings::default()).unwrap();
-        let hash = hasher.hash(PlainPassword::new("velvet-otter-marches")).await.unwrap();
-        assert!(hash.as_phc().starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{}", hash.as_phc());
+        let hash = hasher
+            .hash(PlainPassword::new("velvet-otter-marches"))
+            .await
+            .unwrap();
+        assert!(
+            hash.as_phc().starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{}",
+            hash.as_phc()
+        );
     }
 
     #[tokio::test]
     async fn hashes_made_with_other_parameters_still_verify() {
-        let old = cheap().hash(PlainPassword::new("velvet-otter-marches")).await.unwrap();
+        let old = cheap()
+            .hash(PlainPassword::new("velvet-otter-marches"))
+            .await
+            .unwrap();
         let current = Argon2PasswordHasher::new(PasswordHashingSettings::default()).unwrap();
-        assert!(current.verify(PlainPassword::new("velvet-otter-marches"), old).await.unwrap());
+        assert!(
+            current
+                .verify(PlainPassword::new("velvet-otter-marches"), old)
+                .await
+                .unwrap()
+        );
     }
 
     #[tokio::test]
     async fn unreadable_hashes_are_errors_not_mismatches() {
-        let result = cheap().verify(PlainPassword::new("x"), PasswordHash::from_phc("not-a-phc-string")).await;
+        let result = cheap()
+            .verify(
+                PlainPassword::new("x"),
+                PasswordHash::from_phc("not-a-phc-string"),
+            )
+            .await;
         assert!(result.is_err());
     }
 
@@ -170,7 +230,10 @@ mod tests {
             async move { hasher.hash(PlainPassword::new("queued password")).await }
         });
         tokio::task::yield_now().await;
-        assert!(!pending.is_finished(), "hashing must wait for a free permit");
+        assert!(
+            !pending.is_finished(),
+            "hashing must wait for a free permit"
+        );
         drop(all);
         assert!(pending.await.unwrap().is_ok());
     }

@@ -11,8 +11,8 @@ use shoebox_domain::{
     auth::{Actor, ClientInfo, Credential, SessionId},
 };
 use shoebox_ports::outbound::{
-    MockApiTokenRepository, MockClock, MockInvitationRepository, MockLoginThrottleRepository, MockPasswordHasher,
-    MockSessionRepository, MockUserRepository,
+    MockApiTokenRepository, MockClock, MockInvitationRepository, MockLoginThrottleRepository,
+    MockPasswordHasher, MockSessionRepository, MockUserRepository,
 };
 
 pub fn now() -> DateTime<Utc> {
@@ -64,11 +64,20 @@ pub fn user(email: &str, role: Role) -> User {
 }
 
 pub fn credentials(user: User) -> UserCredentials {
-    UserCredentials { user, password_hash: PasswordHash::from_phc("$argon2id$stored") }
+    UserCredentials {
+        user,
+        password_hash: PasswordHash::from_phc("$argon2id$stored"),
+    }
 }
 
 pub fn session_actor(user: User) -> Actor {
-    Actor { user, credential: Credential::Session { id: SessionId::new(), csrf_token: "csrf".into() } }
+    Actor {
+        user,
+        credential: Credential::Session {
+            id: SessionId::new(),
+            csrf_token: "csrf".into(),
+        },
+    }
 }
 
 pub fn client() -> ClientInfo {

@@ -20,7 +20,11 @@ pub enum AdminRuleViolation {
 
 /// Admins may not demote or disable themselves: that is how the last admin
 /// locks everybody out. Another admin can always do it for them.
-pub fn check_admin_change(actor: &User, target: &User, change: AdminChange) -> Result<(), AdminRuleViolation> {
+pub fn check_admin_change(
+    actor: &User,
+    target: &User,
+    change: AdminChange,
+) -> Result<(), AdminRuleViolation> {
     if actor.id != target.id {
         return Ok(());
     }
@@ -54,16 +58,29 @@ mod tests {
     #[test]
     fn admins_cannot_lock_themselves_out() {
         let admin = user(Role::Admin);
-        assert_eq!(check_admin_change(&admin, &admin, AdminChange::SetRole(Role::Member)), Err(AdminRuleViolation::OwnRole));
-        assert_eq!(check_admin_change(&admin, &admin, AdminChange::Disable), Err(AdminRuleViolation::DisableSelf));
-        assert_eq!(check_admin_change(&admin, &admin, AdminChange::SetRole(Role::Admin)), Ok(()));
+        assert_eq!(
+            check_admin_change(&admin, &admin, AdminChange::SetRole(Role::Member)),
+            Err(AdminRuleViolation::OwnRole)
+        );
+        assert_eq!(
+            check_admin_change(&admin, &admin, AdminChange::Disable),
+            Err(AdminRuleViolation::DisableSelf)
+        );
+        assert_eq!(
+            check_admin_change(&admin, &admin, AdminChange::SetRole(Role::Admin)),
+            Ok(())
+        );
     }
 
     #[test]
     fn admins_may_change_other_members() {
         let admin = user(Role::Admin);
         let other = user(Role::Admin);
-        for change in [AdminChange::SetRole(Role::Member), AdminChange::Disable, AdminChange::Enable] {
+        for change in [
+            AdminChange::SetRole(Role::Member),
+            AdminChange::Disable,
+            AdminChange::Enable,
+        ] {
             assert_eq!(check_admin_change(&admin, &other, change), Ok(()));
         }
     }

@@ -83,8 +83,23 @@ mod tests {
 
     #[test]
     fn malformed_addresses_are_rejected() {
-        for bad in ["", "   ", "ada", "ada@", "@example.org", "ada@example", "ada@.org", "ada@example..org", "a da@example.org", "ada@exa mple.org", "ada@@example.org"] {
-            assert!(EmailAddress::parse(bad).is_err(), "{bad:?} should be rejected");
+        for bad in [
+            "",
+            "   ",
+            "ada",
+            "ada@",
+            "@example.org",
+            "ada@example",
+            "ada@.org",
+            "ada@example..org",
+            "a da@example.org",
+            "ada@exa mple.org",
+            "ada@@example.org",
+        ] {
+            assert!(
+                EmailAddress::parse(bad).is_err(),
+                "{bad:?} should be rejected"
+            );
         }
     }
 

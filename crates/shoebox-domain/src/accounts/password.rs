@@ -65,7 +65,10 @@ impl NewPassword {
         let analysed: String = text.chars().take(ANALYSED_CHARS).collect();
         let mut inputs: Vec<&str> = personal.iter().copied().filter(|s| !s.is_empty()).collect();
         // The local part of an email is what people reuse in passwords.
-        let locals: Vec<&str> = personal.iter().filter_map(|s| s.split_once('@').map(|(l, _)| l)).collect();
+        let locals: Vec<&str> = personal
+            .iter()
+            .filter_map(|s| s.split_once('@').map(|(l, _)| l))
+            .collect();
         inputs.extend(locals);
         let score = u8::from(zxcvbn::zxcvbn(&analysed, &inputs).score());
         if score < 2 {
@@ -111,12 +114,21 @@ mod tests {
 
     #[test]
     fn short_passwords_are_rejected() {
-        assert_eq!(NewPassword::parse("Xq7#pL2!", &[]).unwrap_err(), PasswordError::TooShort);
+        assert_eq!(
+            NewPassword::parse("Xq7#pL2!", &[]).unwrap_err(),
+            PasswordError::TooShort
+        );
     }
 
     #[test]
     fn common_passwords_are_rejected_even_when_long_enough() {
-        for common in ["password123", "1234567890", "qwertyuiop", "iloveyou123", "passwordpassword"] {
+        for common in [
+            "password123",
+            "1234567890",
+            "qwertyuiop",
+            "iloveyou123",
+            "passwordpassword",
+        ] {
             assert_eq!(
                 NewPassword::parse(common, &[]).unwrap_err(),
                 PasswordError::TooGuessable,
@@ -134,7 +146,10 @@ mod tests {
     #[test]
     fn absurdly_long_passwords_are_rejected() {
         let long = "correct horse battery staple ".repeat(100);
-        assert_eq!(NewPassword::parse(long, &[]).unwrap_err(), PasswordError::TooLong);
+        assert_eq!(
+            NewPassword::parse(long, &[]).unwrap_err(),
+            PasswordError::TooLong
+        );
     }
 
     #[test]

@@ -112,20 +112,29 @@ mod tests {
     #[test]
     fn display_name_is_trimmed_and_bounded() {
         assert_eq!(DisplayName::parse("  Ada  ").unwrap().as_str(), "Ada");
-        assert_eq!(DisplayName::parse("   ").unwrap_err(), ProfileError::DisplayNameEmpty);
+        assert_eq!(
+            DisplayName::parse("   ").unwrap_err(),
+            ProfileError::DisplayNameEmpty
+        );
         assert!(DisplayName::parse(&"é".repeat(80)).is_ok());
         assert_eq!(
             DisplayName::parse(&"é".repeat(81)).unwrap_err(),
             ProfileError::DisplayNameTooLong(80)
         );
-        assert_eq!(DisplayName::parse("Ada\u{0}").unwrap_err(), ProfileError::ControlCharacters);
+        assert_eq!(
+            DisplayName::parse("Ada\u{0}").unwrap_err(),
+            ProfileError::ControlCharacters
+        );
     }
 
     #[test]
     fn blank_optional_fields_mean_cleared() {
         assert_eq!(FullName::parse("  ").unwrap(), None);
         assert_eq!(Bio::parse("").unwrap(), None);
-        assert_eq!(Bio::parse("line one\nline two").unwrap().unwrap().as_str(), "line one\nline two");
+        assert_eq!(
+            Bio::parse("line one\nline two").unwrap().unwrap().as_str(),
+            "line one\nline two"
+        );
         assert!(Bio::parse(&"x".repeat(2001)).is_err());
     }
 }

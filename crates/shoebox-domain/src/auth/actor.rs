@@ -40,7 +40,12 @@ impl ClientInfo {
     /// User agents are client-controlled: keep a bounded, printable prefix.
     pub fn new(user_agent: Option<&str>, ip: Option<IpAddr>) -> Self {
         let user_agent = user_agent
-            .map(|ua| ua.chars().filter(|c| !c.is_control()).take(256).collect::<String>())
+            .map(|ua| {
+                ua.chars()
+                    .filter(|c| !c.is_control())
+                    .take(256)
+                    .collect::<String>()
+            })
             .filter(|ua| !ua.is_empty());
         Self { user_agent, ip }
     }

@@ -79,9 +79,18 @@ pub struct NewApiToken {
 }
 
 impl NewApiToken {
-    pub fn generate(user_id: UserId, name: ApiTokenName, now: DateTime<Utc>, expires_at: Option<DateTime<Utc>>) -> Self {
+    pub fn generate(
+        user_id: UserId,
+        name: ApiTokenName,
+        now: DateTime<Utc>,
+        expires_at: Option<DateTime<Utc>>,
+    ) -> Self {
         let secret = SecretToken::generate(API_TOKEN_PREFIX);
-        let hint = secret.expose().chars().take(API_TOKEN_PREFIX.len() + 4).collect();
+        let hint = secret
+            .expose()
+            .chars()
+            .take(API_TOKEN_PREFIX.len() + 4)
+            .collect();
         let token = ApiToken {
             id: ApiTokenId::new(),
             user_id,
@@ -91,7 +100,11 @@ impl NewApiToken {
             last_used_at: None,
             expires_at,
         };
-        Self { token, token_hash: secret.hash(), secret }
+        Self {
+            token,
+            token_hash: secret.hash(),
+            secret,
+        }
     }
 }
 

@@ -80,7 +80,11 @@ impl NewInvitation {
             accepted_at: None,
             revoked_at: None,
         };
-        Self { invitation, token_hash: secret.hash(), secret }
+        Self {
+            invitation,
+            token_hash: secret.hash(),
+            secret,
+        }
     }
 }
 
@@ -94,7 +98,13 @@ mod tests {
         let now = Utc::now();
         let ada = EmailAddress::parse("ada@example.org").unwrap();
         let bob = EmailAddress::parse("bob@example.org").unwrap();
-        let new = NewInvitation::generate(Some(ada.clone()), Role::Member, UserId::new(), now, now + TimeDelta::days(7));
+        let new = NewInvitation::generate(
+            Some(ada.clone()),
+            Role::Member,
+            UserId::new(),
+            now,
+            now + TimeDelta::days(7),
+        );
         let mut invitation = new.invitation;
         assert!(invitation.admits(&ada, now));
         assert!(!invitation.admits(&bob, now));
@@ -106,7 +116,16 @@ mod tests {
     #[test]
     fn open_invitations_admit_anyone() {
         let now = Utc::now();
-        let new = NewInvitation::generate(None, Role::Member, UserId::new(), now, now + TimeDelta::days(1));
-        assert!(new.invitation.admits(&EmailAddress::parse("x@example.org").unwrap(), now));
+        let new = NewInvitation::generate(
+            None,
+            Role::Member,
+            UserId::new(),
+            now,
+            now + TimeDelta::days(1),
+        );
+        assert!(
+            new.invitation
+                .admits(&EmailAddress::parse("x@example.org").unwrap(), now)
+        );
     }
 }

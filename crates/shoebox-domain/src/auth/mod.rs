@@ -11,7 +11,10 @@ mod signup;
 mod throttle;
 
 pub use actor::{Actor, ClientInfo, Credential};
-pub use api_token::{API_TOKEN_PREFIX, ApiToken, ApiTokenId, ApiTokenName, ApiTokenNameError, MAX_API_TOKENS_PER_USER, NewApiToken};
+pub use api_token::{
+    API_TOKEN_PREFIX, ApiToken, ApiTokenId, ApiTokenName, ApiTokenNameError,
+    MAX_API_TOKENS_PER_USER, NewApiToken,
+};
 pub use errors::{AuthenticationError, CreateApiTokenError, RevokeError};
 pub use invitation::{Invitation, InvitationId, NewInvitation};
 pub use secret::{SecretToken, SecretTokenError, TokenHash, constant_time_eq};

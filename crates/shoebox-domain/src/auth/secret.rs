@@ -34,8 +34,14 @@ impl SecretToken {
     pub fn parse(raw: &str) -> Result<Self, SecretTokenError> {
         let valid = !raw.is_empty()
             && raw.len() <= MAX_SECRET_CHARS
-            && raw.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-        if valid { Ok(Self(raw.to_owned())) } else { Err(SecretTokenError) }
+            && raw
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        if valid {
+            Ok(Self(raw.to_owned()))
+        } else {
+            Err(SecretTokenError)
+        }
     }
 
     pub fn expose(&self) -> &str {

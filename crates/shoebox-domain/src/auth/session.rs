@@ -85,7 +85,9 @@ fn delta(duration: Duration) -> TimeDelta {
 impl SessionPolicy {
     /// Expiry of a session opened at `created_at` and last used at `now`.
     pub fn expiry(&self, created_at: DateTime<Utc>, now: DateTime<Utc>) -> DateTime<Utc> {
-        let idle = now.checked_add_signed(delta(self.idle_timeout)).unwrap_or(DateTime::<Utc>::MAX_UTC);
+        let idle = now
+            .checked_add_signed(delta(self.idle_timeout))
+            .unwrap_or(DateTime::<Utc>::MAX_UTC);
         let absolute = created_at
             .checked_add_signed(delta(self.absolute_lifetime))
             .unwrap_or(DateTime::<Utc>::MAX_UTC);
@@ -94,9 +96,14 @@ impl SessionPolicy {
 
     /// The new `(last_seen_at, expires_at)` to store when a session is used at
     /// `now`, or `None` when the stored values are recent enough.
-    pub fn touch(&self, session: &Session, now: DateTime<Utc>) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+    pub fn touch(
+        &self,
+        session: &Session,
+        now: DateTime<Utc>,
+    ) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
         let since_last = now.signed_duration_since(session.last_seen_at);
-        (since_last >= delta(self.touch_interval)).then(|| (now, self.expiry(session.created_at, now)))
+        (since_last >= delta(self.touch_interval))
+            .then(|| (now, self.expiry(session.created_at, now)))
     }
 }
 
@@ -105,7 +112,11 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    fn session_at(created: DateTime<Utc>, last_seen: DateTime<Utc>, policy: &SessionPolicy) -> Session {
+    fn session_at(
+        created: DateTime<Utc>,
+        last_seen: DateTime<Utc>,
+        policy: &SessionPolicy,
+    ) -> Session {
         Session {
             id: SessionId::new(),
             user_id: UserId::new(),
@@ -129,9 +140,15 @@ mod tests {
         let policy = SessionPolicy::default();
         let created = Utc::now();
         let session = session_at(created, created, &policy);
-        assert_eq!(policy.touch(&session, created + TimeDelta::seconds(59)), None);
+        assert_eq!(
+            policy.touch(&session, created + TimeDelta::seconds(59)),
+            None
+        );
         let later = created + TimeDelta::seconds(60);
-        assert_eq!(policy.touch(&session, later), Some((later, later + TimeDelta::days(14))));
+        assert_eq!(
+            policy.touch(&session, later),
+            Some((later, later + TimeDelta::days(14)))
+        );
     }
 
     proptest! {

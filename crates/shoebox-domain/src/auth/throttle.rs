@@ -59,7 +59,11 @@ pub struct LoginThrottlePolicy {
 
 impl Default for LoginThrottlePolicy {
     fn default() -> Self {
-        Self { window: Duration::from_secs(15 * 60), max_failures_per_account: 10, max_failures_per_ip: 100 }
+        Self {
+            window: Duration::from_secs(15 * 60),
+            max_failures_per_account: 10,
+            max_failures_per_ip: 100,
+        }
     }
 }
 
@@ -77,7 +81,11 @@ impl LoginThrottlePolicy {
 
     /// `Err(seconds)` when any counter is at its limit within its window: the
     /// caller must refuse the attempt without checking the password.
-    pub fn check(&self, counters: &[(ThrottleKey, ThrottleState)], now: DateTime<Utc>) -> Result<(), u64> {
+    pub fn check(
+        &self,
+        counters: &[(ThrottleKey, ThrottleState)],
+        now: DateTime<Utc>,
+    ) -> Result<(), u64> {
         let retry_after = counters
             .iter()
             .filter(|(key, state)| state.failures >= self.limit(key))
@@ -94,7 +102,10 @@ impl LoginThrottlePolicy {
 
     /// Whether a counter's window is over, so a new failure starts a new window.
     pub fn window_expired(&self, state: &ThrottleState, now: DateTime<Utc>) -> bool {
-        state.window_started_at.checked_add_signed(self.window()).is_none_or(|end| end <= now)
+        state
+            .window_started_at
+            .checked_add_signed(self.window())
+            .is_none_or(|end| end <= now)
     }
 }
 
@@ -112,10 +123,16 @@ mod tests {
         let policy = LoginThrottlePolicy::default();
         let key = ThrottleKey::account(" Ada@Example.org ");
         assert_eq!(key, ThrottleKey::Account("ada@example.org".into()));
-        let state = ThrottleState { failures: 10, window_started_at: at(0) };
+        let state = ThrottleState {
+            failures: 10,
+            window_started_at: at(0),
+        };
         assert_eq!(policy.check(&[(key.clone(), state)], at(60)), Err(840));
         assert_eq!(policy.check(&[(key.clone(), state)], at(900)), Ok(()));
-        let below = ThrottleState { failures: 9, window_started_at: at(0) };
+        let below = ThrottleState {
+            failures: 9,
+            window_started_at: at(0),
+        };
         assert_eq!(policy.check(&[(key, below)], at(60)), Ok(()));
     }
 
@@ -125,10 +142,20 @@ mod tests {
         let a: IpAddr = "2001:db8:1:2:aaaa::1".parse().unwrap();
         let b: IpAddr = "2001:db8:1:2:bbbb::9".parse().unwrap();
         assert_eq!(ThrottleKey::ip(a), ThrottleKey::ip(b));
-        let ten = ThrottleState { failures: 10, window_started_at: at(0) };
+        let ten = ThrottleState {
+            failures: 10,
+            window_started_at: at(0),
+        };
         assert_eq!(policy.check(&[(ThrottleKey::ip(a), ten)], at(1)), Ok(()));
-        let hundred = ThrottleState { failures: 100, window_started_at: at(0) };
-        assert!(policy.check(&[(ThrottleKey::ip(a), hundred)], at(1)).is_err());
+        let hundred = ThrottleState {
+            failures: 100,
+            window_started_at: at(0),
+        };
+        assert!(
+            policy
+                .check(&[(ThrottleKey::ip(a), hundred)], at(1))
+                .is_err()
+        );
     }
 
     proptest! {

@@ -2,10 +2,13 @@
 
 use async_trait::async_trait;
 use shoebox_domain::{
-    accounts::{ChangePassword, ChangePasswordError, LogIn, LogInError, SignUp, SignUpError, UpdateProfile, UpdateProfileError, User},
+    accounts::{
+        ChangePassword, ChangePasswordError, LogIn, LogInError, SignUp, SignUpError, UpdateProfile,
+        UpdateProfileError, User,
+    },
     auth::{
-        Actor, ApiToken, ApiTokenId, ApiTokenName, AuthenticationError, CreateApiTokenError, NewApiToken, RevokeError,
-        SecretToken, Session, SessionId,
+        Actor, ApiToken, ApiTokenId, ApiTokenName, AuthenticationError, CreateApiTokenError,
+        NewApiToken, RevokeError, SecretToken, Session, SessionId,
     },
 };
 
@@ -28,10 +31,14 @@ pub trait Authentication: Send + Sync {
     async fn log_in(&self, command: LogIn) -> Result<SignedIn, LogInError>;
 
     /// Resolves a session cookie, sliding its expiry. Errors: `Unauthenticated`, `Unexpected`.
-    async fn authenticate_session(&self, secret: SecretToken) -> Result<Actor, AuthenticationError>;
+    async fn authenticate_session(&self, secret: SecretToken)
+    -> Result<Actor, AuthenticationError>;
 
     /// Resolves a personal API token. Errors: `Unauthenticated`, `Unexpected`.
-    async fn authenticate_api_token(&self, secret: SecretToken) -> Result<Actor, AuthenticationError>;
+    async fn authenticate_api_token(
+        &self,
+        secret: SecretToken,
+    ) -> Result<Actor, AuthenticationError>;
 
     /// Ends the actor's current session (no-op for API tokens).
     async fn log_out(&self, actor: Actor) -> anyhow::Result<()>;
@@ -41,11 +48,19 @@ pub trait Authentication: Send + Sync {
 #[async_trait]
 pub trait Accounts: Send + Sync {
     /// Errors: `NotFound` (the account vanished), `Unexpected`.
-    async fn update_profile(&self, actor: Actor, command: UpdateProfile) -> Result<User, UpdateProfileError>;
+    async fn update_profile(
+        &self,
+        actor: Actor,
+        command: UpdateProfile,
+    ) -> Result<User, UpdateProfileError>;
 
     /// Changes the password and ends every other session and all API tokens.
     /// Errors: `WrongCurrentPassword`, `WeakPassword`, `Unexpected`.
-    async fn change_password(&self, actor: Actor, command: ChangePassword) -> Result<(), ChangePasswordError>;
+    async fn change_password(
+        &self,
+        actor: Actor,
+        command: ChangePassword,
+    ) -> Result<(), ChangePasswordError>;
 
     async fn sessions(&self, actor: Actor) -> anyhow::Result<Vec<Session>>;
 

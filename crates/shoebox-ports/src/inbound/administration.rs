@@ -2,7 +2,10 @@
 
 use async_trait::async_trait;
 use shoebox_domain::{
-    accounts::{AdminChange, AdminUserError, CreateAdminError, DisplayName, EmailAddress, Role, User, UserId},
+    accounts::{
+        AdminChange, AdminUserError, CreateAdminError, DisplayName, EmailAddress, Role, User,
+        UserId,
+    },
     auth::{Actor, Invitation, InvitationId, NewInvitation},
     page::{Page, PageRequest},
 };
@@ -11,13 +14,22 @@ use shoebox_domain::{
 #[async_trait]
 pub trait Administration: Send + Sync {
     /// Errors (all methods): `Forbidden` unless the actor is an admin; `Unexpected`.
-    async fn list_users(&self, actor: Actor, page: PageRequest) -> Result<Page<User>, AdminUserError>;
+    async fn list_users(
+        &self,
+        actor: Actor,
+        page: PageRequest,
+    ) -> Result<Page<User>, AdminUserError>;
 
     /// Errors: `Forbidden`, `NotFound`, `Unexpected`.
     async fn user(&self, actor: Actor, id: UserId) -> Result<User, AdminUserError>;
 
     /// Errors: `Forbidden`, `NotFound`, `Rule` (admins cannot demote or disable themselves), `Unexpected`.
-    async fn change_user(&self, actor: Actor, id: UserId, change: AdminChange) -> Result<User, AdminUserError>;
+    async fn change_user(
+        &self,
+        actor: Actor,
+        id: UserId,
+        change: AdminChange,
+    ) -> Result<User, AdminUserError>;
 
     /// Creates a single-use invitation; the secret for its link is returned once.
     async fn create_invitation(
@@ -30,7 +42,8 @@ pub trait Administration: Send + Sync {
     async fn pending_invitations(&self, actor: Actor) -> Result<Vec<Invitation>, AdminUserError>;
 
     /// Errors: `Forbidden`, `NotFound`, `Unexpected`.
-    async fn revoke_invitation(&self, actor: Actor, id: InvitationId) -> Result<(), AdminUserError>;
+    async fn revoke_invitation(&self, actor: Actor, id: InvitationId)
+    -> Result<(), AdminUserError>;
 }
 
 /// An account that must exist (the first admin, demo members).

@@ -32,19 +32,31 @@ pub trait UserRepository: Send + Sync {
     /// Inserts a user. With `invitation`, atomically marks that invitation as
     /// accepted (only if still usable at `user.created_at`) in the same transaction.
     /// Errors: `EmailTaken`, `InvitationInvalid`, `Unexpected`.
-    async fn insert(&self, user: NewUser, invitation: Option<TokenHash>) -> Result<User, InsertUserError>;
+    async fn insert(
+        &self,
+        user: NewUser,
+        invitation: Option<TokenHash>,
+    ) -> Result<User, InsertUserError>;
 
     /// Errors: only `Unexpected`.
     async fn find(&self, id: UserId) -> anyhow::Result<Option<User>>;
 
     /// The user and password hash for a login. Errors: only `Unexpected`.
-    async fn credentials_by_email(&self, email: &EmailAddress) -> anyhow::Result<Option<UserCredentials>>;
+    async fn credentials_by_email(
+        &self,
+        email: &EmailAddress,
+    ) -> anyhow::Result<Option<UserCredentials>>;
 
     /// Errors: only `Unexpected`.
     async fn credentials_by_id(&self, id: UserId) -> anyhow::Result<Option<UserCredentials>>;
 
     /// Applies a partial profile update; `None` when the user does not exist.
-    async fn update_profile(&self, id: UserId, update: ProfileUpdate, now: DateTime<Utc>) -> anyhow::Result<Option<User>>;
+    async fn update_profile(
+        &self,
+        id: UserId,
+        update: ProfileUpdate,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<Option<User>>;
 
     /// Stores a new password hash and, in the same transaction, ends every
     /// session of the user except `keep` and revokes every API token.
@@ -60,7 +72,12 @@ pub trait UserRepository: Send + Sync {
     async fn list(&self, page: PageRequest) -> anyhow::Result<Page<User>>;
 
     /// `None` when the user does not exist.
-    async fn set_role(&self, id: UserId, role: Role, now: DateTime<Utc>) -> anyhow::Result<Option<User>>;
+    async fn set_role(
+        &self,
+        id: UserId,
+        role: Role,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<Option<User>>;
 
     /// Disables (with `Some(time)`) or enables (`None`) an account. Disabling
     /// ends all its sessions and revokes its API tokens in the same transaction.
@@ -79,10 +96,19 @@ pub trait SessionRepository: Send + Sync {
 
     /// The unexpired session holding this token, with its user, if that user is
     /// not disabled. One round trip: this runs on every authenticated request.
-    async fn find_active(&self, token_hash: TokenHash, now: DateTime<Utc>) -> anyhow::Result<Option<(Session, User)>>;
+    async fn find_active(
+        &self,
+        token_hash: TokenHash,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<Option<(Session, User)>>;
 
     /// Records use of a session (sliding expiry).
-    async fn touch(&self, id: SessionId, last_seen_at: DateTime<Utc>, expires_at: DateTime<Utc>) -> anyhow::Result<()>;
+    async fn touch(
+        &self,
+        id: SessionId,
+        last_seen_at: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> anyhow::Result<()>;
 
     /// The user's unexpired sessions, newest first.
     async fn list(&self, user_id: UserId, now: DateTime<Utc>) -> anyhow::Result<Vec<Session>>;
@@ -103,7 +129,11 @@ pub trait ApiTokenRepository: Send + Sync {
     async fn count(&self, user_id: UserId, now: DateTime<Utc>) -> anyhow::Result<usize>;
 
     /// The unexpired token with this hash and its user, if that user is not disabled.
-    async fn find_active(&self, token_hash: TokenHash, now: DateTime<Utc>) -> anyhow::Result<Option<(ApiToken, User)>>;
+    async fn find_active(
+        &self,
+        token_hash: TokenHash,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<Option<(ApiToken, User)>>;
 
     /// Records that the token was used at `now`.
     async fn record_use(&self, id: ApiTokenId, now: DateTime<Utc>) -> anyhow::Result<()>;
@@ -135,11 +165,19 @@ pub trait InvitationRepository: Send + Sync {
 #[async_trait]
 pub trait LoginThrottleRepository: Send + Sync {
     /// The stored counters for these keys (keys without a counter are omitted).
-    async fn counters(&self, keys: Vec<ThrottleKey>) -> anyhow::Result<Vec<(ThrottleKey, ThrottleState)>>;
+    async fn counters(
+        &self,
+        keys: Vec<ThrottleKey>,
+    ) -> anyhow::Result<Vec<(ThrottleKey, ThrottleState)>>;
 
     /// Counts one failure against each key, starting a new window at `now`
     /// for counters whose window of length `window` is over.
-    async fn record_failure(&self, keys: Vec<ThrottleKey>, now: DateTime<Utc>, window: Duration) -> anyhow::Result<()>;
+    async fn record_failure(
+        &self,
+        keys: Vec<ThrottleKey>,
+        now: DateTime<Utc>,
+        window: Duration,
+    ) -> anyhow::Result<()>;
 
     /// Forgets the counter of a key (after a successful login).
     async fn clear(&self, key: ThrottleKey) -> anyhow::Result<()>;

@@ -1,0 +1,244 @@
+//! Request and response bodies. Only this crate sees them; handlers convert
+//! between them and domain types.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Deserializer, Serialize};
+use shoebox_domain::{
+    accounts::{Role, User},
+    auth::{ApiToken, Invitation, Session},
+};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// Distinguishes a missing field (`None`) from an explicit `null` (`Some(None)`).
+fn double_option<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    deserializer: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum RoleDto {
+    Member,
+    Admin,
+}
+
+impl From<Role> for RoleDto {
+    fn from(role: Role) -> Self {
+        match role {
+            Role::Member => Self::Member,
+            Role::Admin => Self::Admin,
+        }
+    }
+}
+
+impl From<RoleDto> for Role {
+    fn from(role: RoleDto) -> Self {
+        match role {
+            RoleDto::Member => Self::Member,
+            RoleDto::Admin => Self::Admin,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UserResponse {
+    pub id: Uuid,
+    pub email: String,
+    pub display_name: String,
+    pub full_name: Option<String>,
+    pub bio: Option<String>,
+    pub role: RoleDto,
+    pub disabled: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<User> for UserResponse {
+    fn from(user: User) -> Self {
+        Self {
+            id: user.id.as_uuid(),
+            email: user.email.as_str().to_owned(),
+            display_name: user.display_name.as_str().to_owned(),
+            full_name: user.full_name.map(|n| n.as_str().to_owned()),
+            bio: user.bio.map(|b| b.as_str().to_owned()),
+            role: user.role.into(),
+            disabled: user.disabled_at.is_some(),
+            created_at: user.created_at,
+            updated_at: user.updated_at,
+        }
+    }
+}
+
+/// Returned by sign-up, login and `GET /auth/session`. The session itself is in the `shoebox_session` cookie.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SignedInResponse {
+    pub user: UserResponse,
+    /// Send this in the `X-CSRF-Token` header of every unsafe cookie-authenticated request.
+    pub csrf_token: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct SignUpBody {
+    pub email: String,
+    pub password: String,
+    pub display_name: String,
+    /// The secret from an invitation link (required in `invite` mode).
+    #[serde(default)]
+    pub invitation: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct LogInBody {
+    pub email: String,
+    pub password: String,
+}
+
+/// Omitted fields are left unchanged; `null` or an empty string clears `full_name` and `bio`.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct UpdateProfileBody {
+    #[serde(default)]
+    pub display_name: Option<String>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub full_name: Option<Option<String>>,
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>)]
+    pub bio: Option<Option<String>>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ChangePasswordBody {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SessionResponse {
+    pub id: Uuid,
+    /// Whether this is the session making the request.
+    pub current: bool,
+    pub user_agent: Option<String>,
+    pub ip: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
+impl SessionResponse {
+    pub fn new(session: Session, current: bool) -> Self {
+        Self {
+            id: session.id.as_uuid(),
+            current,
+            user_agent: session.client.user_agent,
+            ip: session.client.ip.map(|ip| ip.to_string()),
+            created_at: session.created_at,
+            last_seen_at: session.last_seen_at,
+            expires_at: session.expires_at,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CreateApiTokenBody {
+    pub name: String,
+    /// Days until the token expires (1–3650); omit for a token valid until revoked.
+    #[serde(default)]
+    pub expires_in_days: Option<u16>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApiTokenResponse {
+    pub id: Uuid,
+    pub name: String,
+    /// The first characters of the token, to recognise it.
+    pub hint: String,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+impl From<ApiToken> for ApiTokenResponse {
+    fn from(token: ApiToken) -> Self {
+        Self {
+            id: token.id.as_uuid(),
+            name: token.name.as_str().to_owned(),
+            hint: token.hint,
+            created_at: token.created_at,
+            last_used_at: token.last_used_at,
+            expires_at: token.expires_at,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CreatedApiTokenResponse {
+    pub token: ApiTokenResponse,
+    /// The token itself. Shown only in this response: store it now.
+    pub secret: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UsersPage {
+    pub items: Vec<UserResponse>,
+    /// Pass as `cursor` to get the next page; absent on the last page.
+    pub next_cursor: Option<Uuid>,
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    /// Items per page (1–200, default 50).
+    pub limit: Option<u32>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<Uuid>,
+}
+
+/// Omitted fields are left unchanged.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct AdminUpdateUserBody {
+    #[serde(default)]
+    pub role: Option<RoleDto>,
+    #[serde(default)]
+    pub disabled: Option<bool>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CreateInvitationBody {
+    /// When set, only this address can accept the invitation.
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub role: Option<RoleDto>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InvitationResponse {
+    pub id: Uuid,
+    pub email: Option<String>,
+    pub role: RoleDto,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
+impl From<Invitation> for InvitationResponse {
+    fn from(invitation: Invitation) -> Self {
+        Self {
+            id: invitation.id.as_uuid(),
+            email: invitation.email.map(|e| e.as_str().to_owned()),
+            role: invitation.role.into(),
+            created_at: invitation.created_at,
+            expires_at: invitation.expires_at,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CreatedInvitationResponse {
+    pub invitation: InvitationResponse,
+    /// The secret of the invitation. Shown only in this response.
+    pub token: String,
+    /// The single-use link to hand to the invitee.
+    pub link: String,
+}

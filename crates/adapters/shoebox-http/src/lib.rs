@@ -1,0 +1,66 @@
+//! # shoebox-http
+//!
+//! The HTTP adapter: it turns requests into use-case calls and results into
+//! responses. Handlers parse (DTO → domain command), call one inbound port,
+//! and map the result (domain → DTO, error → `application/problem+json`).
+//! The OpenAPI 3.1 document is generated from the handlers and DTOs here, and
+//! Swagger UI and ReDoc are served from assets compiled into the binary.
+//!
+//! Architecture Invariant: this crate sees only inbound ports
+//! (`Arc<dyn Authentication>`, ...), never a repository, a pool or another
+//! adapter, so every handler can be tested against mocked use cases.
+//! Architecture Invariant: no internal error text reaches a client; 5xx
+//! responses are logged once, with their cause chain and the request id.
+
+mod auth;
+mod docs;
+mod dto;
+mod middleware;
+mod problem;
+mod routes;
+mod settings;
+mod state;
+
+use actix_web::{
+    App, Error,
+    body::MessageBody,
+    dev::{ServiceFactory, ServiceRequest, ServiceResponse},
+    web,
+};
+
+pub use docs::openapi_document;
+pub use problem::Problem;
+pub use settings::HttpSettings;
+pub use state::{BuildInfo, HttpState, UseCases};
+
+/// The whole application: routes, extractor configuration and middleware.
+/// `shoebox serve` and the tests build the same thing.
+pub fn app(
+    state: HttpState,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = Error,
+        InitError = (),
+    >,
+> {
+    let json_limit = state.settings.json_body_limit_bytes;
+    let version = state.build.version.clone();
+    let headers = middleware::security_headers(&state.settings);
+    App::new()
+        .app_data(web::Data::new(state))
+        .app_data(problem::json_config(json_limit))
+        .app_data(problem::path_config())
+        .app_data(problem::query_config())
+        .app_data(web::PayloadConfig::new(json_limit))
+        .configure(routes::configure)
+        .configure(docs::configure_with(version))
+        .default_service(web::to(problem::not_found))
+        .wrap(actix_web::middleware::from_fn(
+            middleware::problem_for_bare_errors,
+        ))
+        .wrap(headers)
+        .wrap(actix_web::middleware::from_fn(middleware::request_context))
+}

@@ -1,0 +1,190 @@
+//! Admin: members and invitations.
+
+use actix_web::{HttpResponse, http::StatusCode, web};
+use shoebox_domain::{
+    accounts::{AdminChange, AdminUserError, EmailAddress, Role, UserId},
+    auth::InvitationId,
+    page::PageRequest,
+};
+use uuid::Uuid;
+
+use crate::{
+    HttpState,
+    auth::Authenticated,
+    dto::{
+        AdminUpdateUserBody, CreateInvitationBody, CreatedInvitationResponse, InvitationResponse,
+        PageQuery, UserResponse, UsersPage,
+    },
+    problem::Problem,
+};
+
+fn admin_problem(error: AdminUserError) -> Problem {
+    match error {
+        AdminUserError::Forbidden => Problem::forbidden("only admins may do this"),
+        AdminUserError::NotFound => Problem::not_found("member or invitation"),
+        AdminUserError::Rule(rule) => Problem::new(
+            StatusCode::CONFLICT,
+            "admin-rule",
+            "Not allowed on your own account",
+        )
+        .with_detail(rule.to_string()),
+        AdminUserError::Unexpected(cause) => Problem::internal(cause),
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/admin/users", tag = "admin", security(("session" = []), ("bearer" = [])), params(PageQuery),
+    responses((status = 200, body = UsersPage), (status = 403, body = Problem, content_type = "application/problem+json")))]
+pub async fn list_users(
+    Authenticated(actor): Authenticated,
+    state: web::Data<HttpState>,
+    query: web::Query<PageQuery>,
+) -> Result<web::Json<UsersPage>, Problem> {
+    let page = PageRequest::new(query.limit, query.cursor);
+    let users = state
+        .use_cases
+        .administration
+        .list_users(actor, page)
+        .await
+        .map_err(admin_problem)?;
+    Ok(web::Json(UsersPage {
+        items: users.items.into_iter().map(Into::into).collect(),
+        next_cursor: users.next_cursor,
+    }))
+}
+
+#[utoipa::path(get, path = "/api/v1/admin/users/{id}", tag = "admin", security(("session" = []), ("bearer" = [])),
+    params(("id" = Uuid, Path, description = "User id")),
+    responses((status = 200, body = UserResponse), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn user(
+    Authenticated(actor): Authenticated,
+    state: web::Data<HttpState>,
+    id: web::Path<Uuid>,
+) -> Result<web::Json<UserResponse>, Problem> {
+    let user = state
+        .use_cases
+        .administration
+        .user(actor, UserId::from_uuid(id.into_inner()))
+        .await
+        .map_err(admin_problem)?;
+    Ok(web::Json(user.into()))
+}
+
+#[utoipa::path(patch, path = "/api/v1/admin/users/{id}", tag = "admin", security(("session" = []), ("bearer" = [])),
+    params(("id" = Uuid, Path, description = "User id")), request_body = AdminUpdateUserBody,
+    responses(
+        (status = 200, body = UserResponse),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 404, body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Admins cannot demote or disable themselves", body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn update_user(
+    Authenticated(actor): Authenticated,
+    state: web::Data<HttpState>,
+    id: web::Path<Uuid>,
+    body: web::Json<AdminUpdateUserBody>,
+) -> Result<web::Json<UserResponse>, Problem> {
+    let mut changes: Vec<AdminChange> = body
+        .role
+        .map(|role| AdminChange::SetRole(role.into()))
+        .into_iter()
+        .collect();
+    changes.extend(body.disabled.map(|disabled| {
+        if disabled {
+            AdminChange::Disable
+        } else {
+            AdminChange::Enable
+        }
+    }));
+    if changes.is_empty() {
+        return Err(Problem::validation([(
+            "role",
+            Some("give role and/or disabled".to_owned()),
+        )]));
+    }
+    let id = UserId::from_uuid(id.into_inner());
+    let mut user = None;
+    for change in changes {
+        user = Some(
+            state
+                .use_cases
+                .administration
+                .change_user(actor.clone(), id, change)
+                .await
+                .map_err(admin_problem)?,
+        );
+    }
+    let user = user.ok_or_else(|| Problem::internal(anyhow::anyhow!("no change applied")))?;
+    Ok(web::Json(user.into()))
+}
+
+#[utoipa::path(get, path = "/api/v1/admin/invitations", tag = "admin", security(("session" = []), ("bearer" = [])),
+    responses((status = 200, description = "Pending invitations", body = Vec<InvitationResponse>), (status = 403, body = Problem, content_type = "application/problem+json")))]
+pub async fn list_invitations(
+    Authenticated(actor): Authenticated,
+    state: web::Data<HttpState>,
+) -> Result<web::Json<Vec<InvitationResponse>>, Problem> {
+    let invitations = state
+        .use_cases
+        .administration
+        .pending_invitations(actor)
+        .await
+        .map_err(admin_problem)?;
+    Ok(web::Json(invitations.into_iter().map(Into::into).collect()))
+}
+
+#[utoipa::path(post, path = "/api/v1/admin/invitations", tag = "admin", security(("session" = []), ("bearer" = [])),
+    request_body = CreateInvitationBody,
+    responses(
+        (status = 201, description = "Created; the link is shown only now", body = CreatedInvitationResponse),
+        (status = 403, body = Problem, content_type = "application/problem+json"),
+        (status = 422, body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn create_invitation(
+    Authenticated(actor): Authenticated,
+    state: web::Data<HttpState>,
+    body: web::Json<CreateInvitationBody>,
+) -> Result<HttpResponse, Problem> {
+    let email = body
+        .email
+        .as_deref()
+        .filter(|e| !e.trim().is_empty())
+        .map(EmailAddress::parse)
+        .transpose();
+    let email = email.map_err(|error| Problem::validation([("email", Some(error.to_string()))]))?;
+    let role = body.role.map_or(Role::Member, Into::into);
+    let created = state
+        .use_cases
+        .administration
+        .create_invitation(actor, email, role)
+        .await
+        .map_err(admin_problem)?;
+    let token = created.secret.expose().to_owned();
+    let link = format!(
+        "{}/signup?invitation={token}",
+        state.settings.public_url.trim_end_matches('/')
+    );
+    Ok(HttpResponse::Created().json(CreatedInvitationResponse {
+        invitation: created.invitation.into(),
+        token,
+        link,
+    }))
+}
+
+#[utoipa::path(delete, path = "/api/v1/admin/invitations/{id}", tag = "admin", security(("session" = []), ("bearer" = [])),
+    params(("id" = Uuid, Path, description = "Invitation id")),
+    responses((status = 204, description = "Revoked"), (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn revoke_invitation(
+    Authenticated(actor): Authenticated,
+    state: web::Data<HttpState>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, Problem> {
+    let id = InvitationId::from_uuid(id.into_inner());
+    state
+        .use_cases
+        .administration
+        .revoke_invitation(actor, id)
+        .await
+        .map_err(admin_problem)?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,152 @@
+//! # shoebox-telemetry
+//!
+//! How every Shoebox process reports what it does. Logs are `tracing` events:
+//! JSON lines in production (one object per line with timestamp, level,
+//! target, message and the fields of the enclosing spans, such as the request
+//! id, so Loki can index them), human-readable lines in development.
+//!
+//! Architecture Invariant: this crate depends on no other Shoebox crate; any
+//! crate may depend on it to emit telemetry. It never decides *what* to log,
+//! only *how*, and secrets never reach it because their types redact
+//! themselves (`secrecy`, redacting `Debug` impls in the domain).
+
+use std::io;
+
+use tracing_subscriber::{
+    EnvFilter, fmt::MakeWriter, layer::SubscriberExt, util::SubscriberInitExt,
+};
+
+/// `[log]`, `SHOEBOX_LOG__*`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(default)]
+pub struct LogSettings {
+    pub format: LogFormat,
+    /// A `tracing` filter such as `info` or `shoebox=debug,actix_web=info`.
+    /// `RUST_LOG`, when set, takes precedence.
+    pub level: String,
+}
+
+impl Default for LogSettings {
+    fn default() -> Self {
+        Self {
+            format: LogFormat::Json,
+            level: "info".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Json,
+    Pretty,
+}
+
+impl LogSettings {
+    fn filter(&self) -> anyhow::Result<EnvFilter> {
+        let directives = std::env::var("RUST_LOG")
+            .ok()
+            .filter(|v| !v.trim().is_empty());
+        let directives = directives.as_deref().unwrap_or(&self.level);
+        EnvFilter::try_new(directives).map_err(|error| {
+            anyhow::anyhow!("log.level {directives:?} is not a valid filter: {error}")
+        })
+    }
+
+    /// Checks the filter without installing anything (for `shoebox config check`).
+    pub fn validate(&self) -> anyhow::Result<()> {
+        self.filter().map(drop)
+    }
+}
+
+/// Installs the global subscriber, writing to standard error.
+pub fn init(settings: &LogSettings) -> anyhow::Result<()> {
+    install(settings, io::stderr)
+}
+
+/// Installs the global subscriber with any writer (tests capture output this way).
+pub fn install<W>(settings: &LogSettings, writer: W) -> anyhow::Result<()>
+where
+    W: for<'w> MakeWriter<'w> + Send + Sync + 'static,
+{
+    let filter = settings.filter()?;
+    let registry = tracing_subscriber::registry().with(filter);
+    let result = match settings.format {
+        LogFormat::Json => registry
+            .with(
+                tracing_subscriber::fmt::layer()
+                    .json()
+                    .flatten_event(true)
+                    .with_current_span(true)
+                    .with_span_list(false)
+                    .with_writer(writer),
+            )
+            .try_init(),
+        LogFormat::Pretty => registry
+            .with(
+                tracing_subscriber::fmt::layer()
+                    .with_target(false)
+                    .with_writer(writer),
+            )
+            .try_init(),
+    };
+    result.map_err(|error| anyhow::anyhow!("could not install the log subscriber: {error}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use super::*;
+
+    #[derive(Clone, Default)]
+    struct Captured(Arc<Mutex<Vec<u8>>>);
+
+    impl io::Write for Captured {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn json_lines_carry_level_target_message_and_span_fields() {
+        let captured = Captured::default();
+        let writer = captured.clone();
+        let settings = LogSettings {
+            format: LogFormat::Json,
+            level: "info".into(),
+        };
+        install(&settings, move || writer.clone()).unwrap();
+
+        let span = tracing::info_span!("request", request_id = "req-123", route = "/healthz");
+        span.in_scope(|| tracing::info!(status = 200, "request completed"));
+        tracing::debug!("filtered out at info level");
+
+        let output = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+        let lines: Vec<&str> = output.lines().collect();
+        assert_eq!(lines.len(), 1, "{output}");
+        let line: serde_json::Value = serde_json::from_str(lines[0]).unwrap();
+        assert_eq!(line["level"], "INFO");
+        assert_eq!(line["message"], "request completed");
+        assert_eq!(line["status"], 200);
+        assert_eq!(line["span"]["request_id"], "req-123");
+        assert_eq!(line["span"]["route"], "/healthz");
+        assert!(line["timestamp"].is_string());
+        assert!(line["target"].is_string());
+    }
+
+    #[test]
+    fn an_invalid_level_is_a_clear_error() {
+        let settings = LogSettings {
+            format: LogFormat::Pretty,
+            level: "info,[".into(),
+        };
+        let error = settings.validate().unwrap_err().to_string();
+        assert!(error.contains("log.level"), "{error}");
+    }
+}
