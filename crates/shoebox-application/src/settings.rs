@@ -5,7 +5,7 @@ use std::time::Duration;
 use chrono::TimeDelta;
 use shoebox_domain::auth::{LoginThrottlePolicy, SessionPolicy, SignupMode};
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
 #[serde(default)]
 pub struct AuthSettings {
     /// Who may create an account: `open`, `invite` or `closed`.

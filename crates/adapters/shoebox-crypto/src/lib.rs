@@ -22,7 +22,7 @@ use shoebox_ports::outbound::PasswordHasher;
 use tokio::sync::Semaphore;
 
 /// Cost parameters, with OWASP's recommended minimum as the default.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
 #[serde(default)]
 pub struct PasswordHashingSettings {
     /// Memory per hash, in KiB.

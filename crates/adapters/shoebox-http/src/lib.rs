@@ -21,8 +21,10 @@ mod routes;
 mod settings;
 mod state;
 
+use std::{net::TcpListener, time::Duration};
+
 use actix_web::{
-    App, Error,
+    App, Error, HttpServer,
     body::MessageBody,
     dev::{ServiceFactory, ServiceRequest, ServiceResponse},
     web,
@@ -63,4 +65,17 @@ pub fn app(
         ))
         .wrap(headers)
         .wrap(actix_web::middleware::from_fn(middleware::request_context))
+}
+
+/// Runs the application on `listener` until SIGTERM/SIGINT, then drains
+/// in-flight requests for up to `http.shutdown_timeout_seconds`.
+pub fn serve(listener: TcpListener, state: HttpState) -> std::io::Result<actix_web::dev::Server> {
+    let settings = state.settings.clone();
+    let mut server = HttpServer::new(move || app(state.clone()))
+        .client_request_timeout(Duration::from_secs(settings.client_request_timeout_seconds))
+        .shutdown_timeout(settings.shutdown_timeout_seconds);
+    if settings.workers > 0 {
+        server = server.workers(settings.workers);
+    }
+    Ok(server.listen(listener)?.run())
 }

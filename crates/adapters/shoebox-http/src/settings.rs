@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 
 use url::Url;
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
 #[serde(default)]
 pub struct HttpSettings {
     /// Listen address, `host:port`.

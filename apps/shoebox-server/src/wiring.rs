@@ -1,0 +1,80 @@
+//! Builds the object graph: concrete adapters, handed to the use cases as ports.
+
+use std::{fmt, sync::Arc, time::Duration};
+
+use shoebox_application::{
+    AccountService, AccountStores, AdministrationService, AuthenticationService, OperationsService,
+    ProvisioningService,
+};
+use shoebox_crypto::Argon2PasswordHasher;
+use shoebox_http::{HttpState, UseCases};
+use shoebox_ports::{
+    inbound::Provisioning,
+    outbound::{Clock, SystemClock},
+};
+use shoebox_postgres::{
+    PostgresApiTokenRepository, PostgresDatabase, PostgresInvitationRepository,
+    PostgresLoginThrottleRepository, PostgresSchemaInspector, PostgresSessionRepository,
+    PostgresUserRepository,
+};
+
+use crate::{build_info::build_info, settings::Settings};
+
+/// Everything a process needs, wired.
+#[derive(Clone)]
+pub struct Application {
+    pub use_cases: UseCases,
+    pub provisioning: Arc<dyn Provisioning>,
+    pub database: PostgresDatabase,
+}
+
+impl fmt::Debug for Application {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Application").finish_non_exhaustive()
+    }
+}
+
+impl Application {
+    pub fn build(settings: &Settings) -> anyhow::Result<Self> {
+        Self::build_with_clock(settings, Arc::new(SystemClock))
+    }
+
+    /// As [`Application::build`], with a controllable clock (tests).
+    pub fn build_with_clock(settings: &Settings, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
+        let database = PostgresDatabase::connect(settings.database()?)?;
+        let stores = AccountStores {
+            users: Arc::new(PostgresUserRepository::new(&database)),
+            sessions: Arc::new(PostgresSessionRepository::new(&database)),
+            api_tokens: Arc::new(PostgresApiTokenRepository::new(&database)),
+            invitations: Arc::new(PostgresInvitationRepository::new(&database)),
+            throttle: Arc::new(PostgresLoginThrottleRepository::new(&database)),
+            hasher: Arc::new(Argon2PasswordHasher::new(settings.password_hashing)?),
+            clock,
+        };
+        let use_cases = UseCases {
+            authentication: Arc::new(AuthenticationService::new(stores.clone(), &settings.auth)),
+            accounts: Arc::new(AccountService::new(stores.clone())),
+            administration: Arc::new(AdministrationService::new(stores.clone(), &settings.auth)),
+            operations: Arc::new(OperationsService::new(Arc::new(
+                PostgresSchemaInspector::new(&database),
+            ))),
+        };
+        let provisioning = Arc::new(ProvisioningService::new(stores));
+        Ok(Self {
+            use_cases,
+            provisioning,
+            database,
+        })
+    }
+
+    pub fn http_state(&self, settings: &Settings) -> HttpState {
+        HttpState {
+            use_cases: self.use_cases.clone(),
+            settings: settings.http.clone(),
+            build: build_info(),
+            session_cookie_max_age: Duration::from_secs(
+                settings.auth.session_max_days.saturating_mul(86_400),
+            ),
+        }
+    }
+}
