@@ -1,0 +1,209 @@
+//! `spawn_app()`: the whole application on port 0, with typed helpers.
+
+use std::net::TcpListener;
+
+use reqwest::{Method, Response, StatusCode};
+use serde_json::{Value, json};
+use shoebox_crypto::PasswordHashingSettings;
+use shoebox_domain::{
+    accounts::{DisplayName, EmailAddress, Role},
+    auth::SignupMode,
+};
+use shoebox_ports::inbound::EnsureUser;
+use shoebox_server::{settings::Settings, wiring::Application};
+use shoebox_test_support::TestDatabase;
+
+pub const PASSWORD: &str = "velvet-otter-marches-north";
+
+pub struct TestApp {
+    pub address: String,
+    /// Held so the database lives as long as the app; dropped with it.
+    _database: TestDatabase,
+    pub application: Application,
+    server: actix_web::dev::ServerHandle,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        // Stops accepting at once; the test's runtime ending finishes the job.
+        drop(self.server.stop(false));
+    }
+}
+
+pub struct TestAppBuilder {
+    settings: Settings,
+}
+
+pub fn builder() -> TestAppBuilder {
+    let mut settings = Settings::default();
+    settings.auth.signup = SignupMode::Open;
+    settings.http.workers = 1;
+    // Cheap hashes keep the suite fast; the production parameters are tested in shoebox-crypto.
+    settings.password_hashing = PasswordHashingSettings {
+        memory_kib: 1024,
+        iterations: 1,
+        parallelism: 1,
+        max_concurrent: 4,
+    };
+    TestAppBuilder { settings }
+}
+
+pub async fn spawn_app() -> TestApp {
+    builder().spawn().await
+}
+
+impl TestAppBuilder {
+    pub fn signup(mut self, mode: SignupMode) -> Self {
+        self.settings.auth.signup = mode;
+        self
+    }
+
+    pub fn settings(mut self, change: impl FnOnce(&mut Settings)) -> Self {
+        change(&mut self.settings);
+        self
+    }
+
+    pub async fn spawn(mut self) -> TestApp {
+        if std::env::var_os("TEST_LOG").is_some() {
+            let _ = shoebox_telemetry::init(&self.settings.log);
+        }
+        let db = tokio::task::spawn_blocking(TestDatabase::migrated)
+            .await
+            .unwrap();
+        self.settings.database = Some(db.settings());
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let address = format!("http://{}", listener.local_addr().unwrap());
+        self.settings.http.public_url = address.clone();
+        let application = Application::build(&self.settings).unwrap();
+        let server = shoebox_http::serve(listener, application.http_state(&self.settings)).unwrap();
+        let handle = server.handle();
+        actix_web::rt::spawn(server);
+        TestApp {
+            address,
+            _database: db,
+            application,
+            server: handle,
+        }
+    }
+}
+
+impl TestApp {
+    /// A new browser: its own cookie jar, no CSRF token yet.
+    pub fn client(&self) -> Client {
+        Client {
+            base: self.address.clone(),
+            http: reqwest::Client::builder()
+                .cookie_store(true)
+                .build()
+                .unwrap(),
+            csrf: None,
+        }
+    }
+
+    /// Creates an account directly (as `shoebox users create-admin` does).
+    pub async fn create_user(&self, email: &str, role: Role) {
+        let request = EnsureUser {
+            email: EmailAddress::parse(email).unwrap(),
+            display_name: DisplayName::parse("Someone").unwrap(),
+            password: PASSWORD.to_owned(),
+            role,
+            overwrite: true,
+        };
+        self.application
+            .provisioning
+            .ensure_user(request)
+            .await
+            .unwrap();
+    }
+
+    /// A browser signed in as a new account with this role.
+    pub async fn signed_in(&self, email: &str, role: Role) -> Client {
+        self.create_user(email, role).await;
+        let mut client = self.client();
+        let response = client.log_in(email, PASSWORD).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        client
+    }
+}
+
+pub struct Client {
+    pub base: String,
+    pub http: reqwest::Client,
+    pub csrf: Option<String>,
+}
+
+impl Client {
+    pub fn request(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
+        let mut request = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(csrf) = &self.csrf {
+            request = request.header("X-CSRF-Token", csrf);
+        }
+        request
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.request(Method::GET, path).send().await.unwrap()
+    }
+
+    pub async fn send_json(&self, method: Method, path: &str, body: Value) -> Response {
+        self.request(method, path).json(&body).send().await.unwrap()
+    }
+
+    pub async fn delete(&self, path: &str) -> Response {
+        self.request(Method::DELETE, path).send().await.unwrap()
+    }
+
+    /// Signs in and remembers the CSRF token, as the web app does.
+    async fn remember(&mut self, response: Response) -> Response {
+        if !response.status().is_success() {
+            return response;
+        }
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body: Value = response.json().await.unwrap();
+        self.csrf = body["csrf_token"].as_str().map(str::to_owned);
+        rebuild(status, &headers, body)
+    }
+
+    pub async fn sign_up(&mut self, body: Value) -> Response {
+        let response = self
+            .send_json(Method::POST, "/api/v1/auth/signup", body)
+            .await;
+        self.remember(response).await
+    }
+
+    pub async fn log_in(&mut self, email: &str, password: &str) -> Response {
+        let response = self
+            .send_json(
+                Method::POST,
+                "/api/v1/auth/login",
+                json!({"email": email, "password": password}),
+            )
+            .await;
+        self.remember(response).await
+    }
+}
+
+/// A response whose body was already read, rebuilt so tests can read it again.
+fn rebuild(status: StatusCode, headers: &reqwest::header::HeaderMap, body: Value) -> Response {
+    let mut builder = http::Response::builder().status(status);
+    for (name, value) in headers {
+        builder = builder.header(name, value);
+    }
+    Response::from(builder.body(body.to_string()).unwrap())
+}
+
+/// Reads a problem+json body, checking its content type.
+pub async fn problem(response: Response) -> (StatusCode, Value) {
+    let status = response.status();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_owned());
+    assert_eq!(
+        content_type.as_deref(),
+        Some("application/problem+json"),
+        "status {status}"
+    );
+    (status, response.json().await.unwrap())
+}

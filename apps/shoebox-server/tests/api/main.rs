@@ -1,0 +1,9 @@
+//! End-to-end tests: the real binary's object graph on a real PostgreSQL
+//! database (a fresh one per test), driven over HTTP on 127.0.0.1, and the
+//! real `shoebox` executable for the operational subcommands.
+
+mod accounts;
+mod admin;
+mod auth;
+mod cli;
+mod helpers;
