@@ -40,8 +40,7 @@ fn stderr(output: &Output) -> String {
 #[test]
 fn serve_refuses_a_schema_older_than_it_needs_in_one_line() {
     let db = TestDatabase::empty();
-    let output =
-        run(&mut shoebox(Some(db.url()), &["serve"]).env("SHOEBOX_HTTP__BIND", "127.0.0.1:0"));
+    let output = run(shoebox(Some(db.url()), &["serve"]).env("SHOEBOX_HTTP__BIND", "127.0.0.1:0"));
     assert!(!output.status.success());
     let errors: Vec<String> = stderr(&output)
         .lines()
@@ -127,8 +126,7 @@ fn config_check_prints_the_effective_configuration_without_secrets() {
     );
     assert!(!text.contains("topsecret"));
 
-    let output =
-        run(&mut shoebox(None, &["config", "check"]).env("SHOEBOX_AUTH__SIGNUP", "sometimes"));
+    let output = run(shoebox(None, &["config", "check"]).env("SHOEBOX_AUTH__SIGNUP", "sometimes"));
     assert_eq!(output.status.code(), Some(2));
     assert_eq!(stderr(&output).lines().count(), 1, "{}", stderr(&output));
     assert!(stderr(&output).contains("signup"));
@@ -165,7 +163,7 @@ fn seed_is_idempotent_and_create_admin_reads_the_password_from_stdin() {
     );
     assert!(stdout(&second).contains("sign in at"));
 
-    let refused = run(&mut shoebox(Some(db.url()), &["seed"])
+    let refused = run(shoebox(Some(db.url()), &["seed"])
         .env("SHOEBOX_HTTP__PUBLIC_URL", "https://photos.example.org"));
     assert!(
         !refused.status.success(),

@@ -9,7 +9,7 @@ use utoipa::{
 };
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::{problem::Problem, routes};
+use crate::{problem::ProblemDetails, routes};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -23,7 +23,7 @@ use crate::{problem::Problem, routes};
         routes::admin::list_invitations, routes::admin::create_invitation, routes::admin::revoke_invitation,
         routes::ops::healthz, routes::ops::readyz, routes::ops::version,
     ),
-    components(schemas(Problem)),
+    components(schemas(ProblemDetails)),
     modifiers(&SecuritySchemes),
     tags(
         (name = "auth", description = "Sign-up, login, logout"),

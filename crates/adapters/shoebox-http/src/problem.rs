@@ -25,9 +25,13 @@ pub struct FieldError {
     pub message: String,
 }
 
+/// An error response: a handle on its (boxed, so `Result`s stay small) details.
+pub struct Problem(Box<ProblemDetails>);
+
 /// An RFC 9457 problem document.
 #[derive(Serialize, utoipa::ToSchema)]
-pub struct Problem {
+#[schema(as = Problem)]
+pub struct ProblemDetails {
     /// Stable identifier of the kind of problem, e.g. `/problems/invalid-credentials`.
     #[serde(rename = "type")]
     pub problem_type: String,
@@ -49,21 +53,21 @@ pub struct Problem {
 impl fmt::Debug for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Problem")
-            .field("type", &self.problem_type)
-            .field("status", &self.status)
+            .field("type", &self.0.problem_type)
+            .field("status", &self.0.status)
             .finish_non_exhaustive()
     }
 }
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} ({})", self.title, self.problem_type)
+        write!(f, "{} ({})", self.0.title, self.0.problem_type)
     }
 }
 
 impl Problem {
     pub fn new(status: StatusCode, slug: &str, title: &str) -> Self {
-        Self {
+        Self(Box::new(ProblemDetails {
             problem_type: format!("/problems/{slug}"),
             title: title.to_owned(),
             status: status.as_u16(),
@@ -72,16 +76,16 @@ impl Problem {
             errors: Vec::new(),
             retry_after_seconds: None,
             cause: None,
-        }
+        }))
     }
 
     pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
-        self.detail = Some(detail.into());
+        self.0.detail = Some(detail.into());
         self
     }
 
     pub fn with_retry_after(mut self, seconds: u64) -> Self {
-        self.retry_after_seconds = Some(seconds);
+        self.0.retry_after_seconds = Some(seconds);
         self
     }
 
@@ -107,7 +111,7 @@ impl Problem {
             "Some fields are invalid",
         )
         .with_detail(detail);
-        problem.errors = errors;
+        problem.0.errors = errors;
         problem
     }
 
@@ -137,7 +141,7 @@ impl Problem {
             "Internal server error",
         )
         .with_detail("something went wrong on our side; quote the request id when reporting it");
-        problem.cause = Some(cause);
+        problem.0.cause = Some(cause);
         problem
     }
 
@@ -151,27 +155,28 @@ impl Problem {
 
 impl ResponseError for Problem {
     fn status_code(&self) -> StatusCode {
-        StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+        StatusCode::from_u16(self.0.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
     }
 
     fn error_response(&self) -> HttpResponse {
         let request_id = current_request_id();
-        if let Some(cause) = &self.cause {
+        let details = &self.0;
+        if let Some(cause) = &details.cause {
             tracing::error!(error = %format!("{cause:#}"), request_id = request_id.as_deref().unwrap_or("-"), "request failed");
         }
-        let body = Problem {
-            problem_type: self.problem_type.clone(),
-            title: self.title.clone(),
-            status: self.status,
-            detail: self.detail.clone(),
+        let body = ProblemDetails {
+            problem_type: details.problem_type.clone(),
+            title: details.title.clone(),
+            status: details.status,
+            detail: details.detail.clone(),
             request_id,
-            errors: self.errors.clone(),
+            errors: details.errors.clone(),
             retry_after_seconds: None,
             cause: None,
         };
         let mut response = HttpResponse::build(self.status_code());
         response.insert_header((header::CONTENT_TYPE, PROBLEM_CONTENT_TYPE));
-        if let Some(seconds) = self.retry_after_seconds {
+        if let Some(seconds) = details.retry_after_seconds {
             response.insert_header((header::RETRY_AFTER, seconds.to_string()));
         }
         response.body(serde_json::to_vec(&body).unwrap_or_default())

@@ -166,7 +166,7 @@ mod tests {
             let result = policy.check(&[(ThrottleKey::account("a@b.c"), state)], at(elapsed));
             prop_assert_eq!(result.is_err(), failures >= 10);
             if let Err(seconds) = result {
-                prop_assert!(seconds >= 1 && seconds <= 900);
+                prop_assert!((1..=900).contains(&seconds));
             }
         }
     }

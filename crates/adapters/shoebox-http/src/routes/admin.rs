@@ -15,7 +15,7 @@ use crate::{
         AdminUpdateUserBody, CreateInvitationBody, CreatedInvitationResponse, InvitationResponse,
         PageQuery, UserResponse, UsersPage,
     },
-    problem::Problem,
+    problem::{Problem, ProblemDetails},
 };
 
 fn admin_problem(error: AdminUserError) -> Problem {
@@ -33,7 +33,7 @@ fn admin_problem(error: AdminUserError) -> Problem {
 }
 
 #[utoipa::path(get, path = "/api/v1/admin/users", tag = "admin", security(("session" = []), ("bearer" = [])), params(PageQuery),
-    responses((status = 200, body = UsersPage), (status = 403, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = UsersPage), (status = 403, body = ProblemDetails, content_type = "application/problem+json")))]
 pub async fn list_users(
     Authenticated(actor): Authenticated,
     state: web::Data<HttpState>,
@@ -54,7 +54,7 @@ pub async fn list_users(
 
 #[utoipa::path(get, path = "/api/v1/admin/users/{id}", tag = "admin", security(("session" = []), ("bearer" = [])),
     params(("id" = Uuid, Path, description = "User id")),
-    responses((status = 200, body = UserResponse), (status = 403, body = Problem, content_type = "application/problem+json"), (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = UserResponse), (status = 403, body = ProblemDetails, content_type = "application/problem+json"), (status = 404, body = ProblemDetails, content_type = "application/problem+json")))]
 pub async fn user(
     Authenticated(actor): Authenticated,
     state: web::Data<HttpState>,
@@ -73,10 +73,10 @@ pub async fn user(
     params(("id" = Uuid, Path, description = "User id")), request_body = AdminUpdateUserBody,
     responses(
         (status = 200, body = UserResponse),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 404, body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Admins cannot demote or disable themselves", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 404, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 409, description = "Admins cannot demote or disable themselves", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, body = ProblemDetails, content_type = "application/problem+json"),
     ))]
 pub async fn update_user(
     Authenticated(actor): Authenticated,
@@ -119,7 +119,7 @@ pub async fn update_user(
 }
 
 #[utoipa::path(get, path = "/api/v1/admin/invitations", tag = "admin", security(("session" = []), ("bearer" = [])),
-    responses((status = 200, description = "Pending invitations", body = Vec<InvitationResponse>), (status = 403, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, description = "Pending invitations", body = Vec<InvitationResponse>), (status = 403, body = ProblemDetails, content_type = "application/problem+json")))]
 pub async fn list_invitations(
     Authenticated(actor): Authenticated,
     state: web::Data<HttpState>,
@@ -137,8 +137,8 @@ pub async fn list_invitations(
     request_body = CreateInvitationBody,
     responses(
         (status = 201, description = "Created; the link is shown only now", body = CreatedInvitationResponse),
-        (status = 403, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 403, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, body = ProblemDetails, content_type = "application/problem+json"),
     ))]
 pub async fn create_invitation(
     Authenticated(actor): Authenticated,
@@ -173,7 +173,7 @@ pub async fn create_invitation(
 
 #[utoipa::path(delete, path = "/api/v1/admin/invitations/{id}", tag = "admin", security(("session" = []), ("bearer" = [])),
     params(("id" = Uuid, Path, description = "Invitation id")),
-    responses((status = 204, description = "Revoked"), (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 204, description = "Revoked"), (status = 404, body = ProblemDetails, content_type = "application/problem+json")))]
 pub async fn revoke_invitation(
     Authenticated(actor): Authenticated,
     state: web::Data<HttpState>,

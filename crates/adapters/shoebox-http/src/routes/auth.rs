@@ -14,7 +14,7 @@ use crate::{
     HttpState,
     auth::{Authenticated, client_info, removal_cookie, require_same_origin, session_cookie},
     dto::{LogInBody, SignUpBody, SignedInResponse},
-    problem::Problem,
+    problem::{Problem, ProblemDetails},
 };
 
 fn signed_in(status: StatusCode, signed_in: SignedIn, state: &HttpState) -> HttpResponse {
@@ -60,9 +60,9 @@ fn sign_up_problem(error: SignUpError) -> Problem {
 #[utoipa::path(post, path = "/api/v1/auth/signup", tag = "auth", request_body = SignUpBody,
     responses(
         (status = 201, description = "Account created and signed in; sets the `shoebox_session` cookie", body = SignedInResponse),
-        (status = 403, description = "Sign-up closed, invitation required or invalid", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Email already registered", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Sign-up closed, invitation required or invalid", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 409, description = "Email already registered", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = ProblemDetails, content_type = "application/problem+json"),
     ))]
 pub async fn sign_up(
     req: HttpRequest,
@@ -111,9 +111,9 @@ pub async fn sign_up(
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LogInBody,
     responses(
         (status = 200, description = "Signed in; sets the `shoebox_session` cookie", body = SignedInResponse),
-        (status = 401, description = "Email or password incorrect (the same for unknown addresses)", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Account disabled", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many failed attempts; see Retry-After", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Email or password incorrect (the same for unknown addresses)", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "Account disabled", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed attempts; see Retry-After", body = ProblemDetails, content_type = "application/problem+json"),
     ))]
 pub async fn log_in(
     req: HttpRequest,
@@ -163,8 +163,8 @@ pub async fn log_in(
     security(("session" = []), ("bearer" = [])),
     responses(
         (status = 204, description = "Session ended and cookie cleared"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "CSRF token missing or wrong", body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "CSRF token missing or wrong", body = ProblemDetails, content_type = "application/problem+json"),
     ))]
 pub async fn log_out(
     Authenticated(actor): Authenticated,
@@ -180,7 +180,7 @@ pub async fn log_out(
     security(("session" = [])),
     responses(
         (status = 200, description = "The signed-in user and the session's CSRF token", body = SignedInResponse),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = ProblemDetails, content_type = "application/problem+json"),
     ))]
 pub async fn current_session(Authenticated(actor): Authenticated) -> Result<HttpResponse, Problem> {
     match actor.credential {

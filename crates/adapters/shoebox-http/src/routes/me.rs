@@ -10,11 +10,11 @@ use crate::{
     HttpState,
     auth::Authenticated,
     dto::{ChangePasswordBody, UpdateProfileBody, UserResponse},
-    problem::Problem,
+    problem::{Problem, ProblemDetails},
 };
 
 #[utoipa::path(get, path = "/api/v1/me", tag = "me", security(("session" = []), ("bearer" = [])),
-    responses((status = 200, body = UserResponse), (status = 401, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = UserResponse), (status = 401, body = ProblemDetails, content_type = "application/problem+json")))]
 pub async fn profile(Authenticated(actor): Authenticated) -> web::Json<UserResponse> {
     // Authentication already loaded the current user: no second round trip.
     web::Json(actor.user.into())
@@ -52,8 +52,8 @@ fn parse_update(body: UpdateProfileBody) -> Result<ProfileUpdate, Problem> {
     request_body = UpdateProfileBody,
     responses(
         (status = 200, body = UserResponse),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, body = ProblemDetails, content_type = "application/problem+json"),
     ))]
 pub async fn update_profile(
     Authenticated(actor): Authenticated,
@@ -77,9 +77,9 @@ pub async fn update_profile(
     request_body = ChangePasswordBody,
     responses(
         (status = 204, description = "Changed; every other session and all API tokens were revoked"),
-        (status = 401, body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Current password wrong", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "New password too weak", body = Problem, content_type = "application/problem+json"),
+        (status = 401, body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "Current password wrong", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, description = "New password too weak", body = ProblemDetails, content_type = "application/problem+json"),
     ))]
 pub async fn change_password(
     Authenticated(actor): Authenticated,

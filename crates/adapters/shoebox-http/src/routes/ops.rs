@@ -5,7 +5,10 @@ use serde::Serialize;
 use shoebox_ports::inbound::NotReady;
 use utoipa::ToSchema;
 
-use crate::{BuildInfo, HttpState, problem::Problem};
+use crate::{
+    BuildInfo, HttpState,
+    problem::{Problem, ProblemDetails},
+};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct StatusResponse {
@@ -20,7 +23,7 @@ pub async fn healthz() -> HttpResponse {
 #[utoipa::path(get, path = "/readyz", tag = "operations",
     responses(
         (status = 200, description = "Database reachable and schema compatible", body = StatusResponse),
-        (status = 503, description = "Not ready", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Not ready", body = ProblemDetails, content_type = "application/problem+json"),
     ))]
 pub async fn readyz(state: web::Data<HttpState>) -> Result<HttpResponse, Problem> {
     state

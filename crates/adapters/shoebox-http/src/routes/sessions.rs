@@ -8,11 +8,11 @@ use crate::{
     HttpState,
     auth::{Authenticated, removal_cookie},
     dto::SessionResponse,
-    problem::Problem,
+    problem::{Problem, ProblemDetails},
 };
 
 #[utoipa::path(get, path = "/api/v1/me/sessions", tag = "me", security(("session" = []), ("bearer" = [])),
-    responses((status = 200, body = Vec<SessionResponse>), (status = 401, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = Vec<SessionResponse>), (status = 401, body = ProblemDetails, content_type = "application/problem+json")))]
 pub async fn list(
     Authenticated(actor): Authenticated,
     state: web::Data<HttpState>,
@@ -32,7 +32,7 @@ pub async fn list(
 
 #[utoipa::path(delete, path = "/api/v1/me/sessions/{id}", tag = "me", security(("session" = []), ("bearer" = [])),
     params(("id" = Uuid, Path, description = "Session id")),
-    responses((status = 204, description = "Session ended"), (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 204, description = "Session ended"), (status = 404, body = ProblemDetails, content_type = "application/problem+json")))]
 pub async fn revoke(
     Authenticated(actor): Authenticated,
     state: web::Data<HttpState>,

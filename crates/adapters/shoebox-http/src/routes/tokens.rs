@@ -8,11 +8,11 @@ use crate::{
     HttpState,
     auth::Authenticated,
     dto::{ApiTokenResponse, CreateApiTokenBody, CreatedApiTokenResponse},
-    problem::Problem,
+    problem::{Problem, ProblemDetails},
 };
 
 #[utoipa::path(get, path = "/api/v1/me/tokens", tag = "me", security(("session" = []), ("bearer" = [])),
-    responses((status = 200, body = Vec<ApiTokenResponse>), (status = 401, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = Vec<ApiTokenResponse>), (status = 401, body = ProblemDetails, content_type = "application/problem+json")))]
 pub async fn list(
     Authenticated(actor): Authenticated,
     state: web::Data<HttpState>,
@@ -25,8 +25,8 @@ pub async fn list(
     request_body = CreateApiTokenBody,
     responses(
         (status = 201, description = "Created; the secret is shown only now", body = CreatedApiTokenResponse),
-        (status = 409, description = "Too many tokens", body = Problem, content_type = "application/problem+json"),
-        (status = 422, body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Too many tokens", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 422, body = ProblemDetails, content_type = "application/problem+json"),
     ))]
 pub async fn create(
     Authenticated(actor): Authenticated,
@@ -71,7 +71,7 @@ pub async fn create(
 
 #[utoipa::path(delete, path = "/api/v1/me/tokens/{id}", tag = "me", security(("session" = []), ("bearer" = [])),
     params(("id" = Uuid, Path, description = "Token id")),
-    responses((status = 204, description = "Revoked"), (status = 404, body = Problem, content_type = "application/problem+json")))]
+    responses((status = 204, description = "Revoked"), (status = 404, body = ProblemDetails, content_type = "application/problem+json")))]
 pub async fn revoke(
     Authenticated(actor): Authenticated,
     state: web::Data<HttpState>,

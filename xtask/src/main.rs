@@ -1,0 +1,85 @@
+//! `cargo xtask`: the contributor commands of the Shoebox workspace.
+//!
+//! Each task lives in its own module with a `run` function; shared plumbing
+//! (running cargo, progress output, the local server process, a tiny HTTP
+//! client) sits beside them. The xtask knows the project's layout and its
+//! command-line contract (`shoebox migrate | seed | serve` and their
+//! environment variables) but no Shoebox code: its only workspace dependency
+//! is `shoebox-localpg`, which provides PostgreSQL.
+
+mod bench;
+mod ci;
+mod dev;
+mod http;
+mod lint;
+mod prerequisites;
+mod process;
+mod project;
+mod server;
+mod test;
+mod ui;
+
+#[cfg(test)]
+mod dependency_rule;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Contributor commands for Shoebox: run it, test it, lint it, measure it.
+#[derive(Debug, Parser)]
+#[command(name = "cargo xtask", bin_name = "cargo xtask", version)]
+struct Cli {
+    #[command(subcommand)]
+    task: Task,
+}
+
+#[derive(Debug, Subcommand)]
+enum Task {
+    /// Run the whole app locally (private PostgreSQL, demo data, rebuild and
+    /// restart on changes); Ctrl-C stops everything.
+    Dev(dev::Flags),
+    /// Run every test of the workspace against one throwaway PostgreSQL.
+    Test(test::Flags),
+    /// What CI runs: formatting and clippy checks, then every test.
+    Ci(test::Flags),
+    /// Formatting check and clippy with warnings denied.
+    Lint,
+    /// Measure the release build under load with wrk, against pgbench as the reference.
+    Bench(bench::Flags),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.task {
+        Task::Dev(flags) => dev::run(&flags),
+        Task::Test(flags) => test::run(&flags),
+        Task::Ci(flags) => ci::run(&flags),
+        Task::Lint => lint::run(),
+        Task::Bench(flags) => bench::run(&flags),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            // A failed cargo command hands its own exit status on.
+            let code = error
+                .downcast_ref::<process::CommandFailed>()
+                .and_then(|failed| failed.code)
+                .and_then(|code| u8::try_from(code).ok())
+                .filter(|code| *code != 0)
+                .unwrap_or(1);
+            ExitCode::from(code)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        super::Cli::command().debug_assert();
+    }
+}
