@@ -20,10 +20,9 @@ use std::{
     thread,
 };
 
-use argon2::{
-    Algorithm, Argon2, Params, Version,
-    password_hash::{self, PasswordHasher as _, PasswordVerifier as _, SaltString},
-};
+mod argon2id;
+
+use argon2::Params;
 use async_trait::async_trait;
 use shoebox_domain::accounts::{PasswordHash, PlainPassword};
 use shoebox_ports::outbound::PasswordHasher;
@@ -126,10 +125,6 @@ impl Argon2PasswordHasher {
         })
     }
 
-    fn argon2(params: Params) -> Argon2<'static> {
-        Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
-    }
-
     /// Runs `work` on a hashing thread once one is free.
     async fn bounded<T: Send + 'static>(
         &self,
@@ -155,31 +150,16 @@ impl PasswordHasher for Argon2PasswordHasher {
     async fn hash(&self, password: PlainPassword) -> anyhow::Result<PasswordHash> {
         let params = self.params.clone();
         let phc = self
-            .bounded(move || {
-                let salt = SaltString::generate(&mut rand::rngs::OsRng);
-                Self::argon2(params)
-                    .hash_password(password.expose().as_bytes(), &salt)
-                    .map(|hash| hash.to_string())
-            })
-            .await?
-            .map_err(|error| anyhow::anyhow!("password hashing failed: {error}"))?;
+            .bounded(move || argon2id::hash(password.expose().as_bytes(), &params))
+            .await??;
         Ok(PasswordHash::from_phc(phc))
     }
 
     async fn verify(&self, password: PlainPassword, hash: PasswordHash) -> anyhow::Result<bool> {
-        let params = self.params.clone();
-        self.bounded(move || {
-            let parsed = password_hash::PasswordHash::new(hash.as_phc())
-                .map_err(|error| anyhow::anyhow!("stored password hash is unreadable: {error}"))?;
-            // Verification uses the parameters recorded in the hash; `params` only
-            // matters for hashes we create, so old hashes keep working after a change.
-            match Self::argon2(params).verify_password(password.expose().as_bytes(), &parsed) {
-                Ok(()) => Ok(true),
-                Err(password_hash::Error::Password) => Ok(false),
-                Err(error) => Err(anyhow::anyhow!("password verification failed: {error}")),
-            }
-        })
-        .await?
+        // Verification uses the parameters recorded in the hash, so hashes made
+        // before a change of parameters keep working.
+        self.bounded(move || argon2id::verify(password.expose().as_bytes(), hash.as_phc()))
+            .await?
     }
 }
 

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize, Serializer};
 pub struct DatabaseSettings {
     /// A libpq URL, e.g. `postgres://shoebox:secret@db:5432/shoebox`.
     pub url: SecretString,
-    /// Most connections one process holds open.
+    /// Most connections one process holds open (default: twice the CPUs).
     #[serde(default = "default_pool_size")]
     pub pool_size: usize,
     /// Bound on establishing a connection, and on waiting for a free one.
@@ -22,8 +22,12 @@ pub struct DatabaseSettings {
     pub connect_timeout_seconds: u64,
 }
 
+/// Twice the CPUs: more connections than that only make queries queue inside
+/// PostgreSQL and the kernel instead of in the pool. Measured with
+/// `cargo xtask bench` on 2 cores, 32 concurrent `GET /api/v1/me`: pool 16
+/// gave p99 70–780 ms, pool 4 gave p99 6 ms at a higher request rate.
 fn default_pool_size() -> usize {
-    16
+    std::thread::available_parallelism().map_or(4, |cpus| cpus.get() * 2)
 }
 
 fn default_connect_timeout_seconds() -> u64 {
