@@ -81,6 +81,13 @@ const REDOC_PAGE: &str = r#"<!doctype html>
 
 const REDOC_SCRIPT: &[u8] = include_bytes!("../assets/redoc/redoc.standalone.js");
 
+/// Swagger UI's relative asset paths need the trailing slash.
+async fn docs_redirect() -> HttpResponse {
+    HttpResponse::PermanentRedirect()
+        .insert_header((header::LOCATION, "/docs/"))
+        .finish()
+}
+
 async fn redoc_page() -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
@@ -100,6 +107,7 @@ pub fn configure_with(version: String) -> impl FnOnce(&mut web::ServiceConfig) {
             .service(
                 SwaggerUi::new("/docs/{_:.*}").url("/api/openapi.json", openapi_document(&version)),
             )
+            .route("/docs", web::get().to(docs_redirect))
             .route("/redoc", web::get().to(redoc_page))
             .route("/redoc/redoc.standalone.js", web::get().to(redoc_script));
     }

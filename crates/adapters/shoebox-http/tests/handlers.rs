@@ -606,6 +606,10 @@ fn assert_only_local_assets(page: &str) {
 #[actix_rt::test]
 async fn swagger_ui_and_redoc_are_served_from_the_binary() {
     let app = service(Mocks::default()).await;
+    let redirect =
+        test::call_service(&app, test::TestRequest::get().uri("/docs").to_request()).await;
+    assert_eq!(redirect.status(), StatusCode::PERMANENT_REDIRECT);
+    assert_eq!(redirect.headers().get(header::LOCATION).unwrap(), "/docs/");
     let (status, swagger) = text(&app, "/docs/").await;
     assert_eq!(status, StatusCode::OK);
     assert!(swagger.contains("swagger-ui"), "{swagger}");
