@@ -13,9 +13,11 @@ fn only_the_url_is_required() {
         settings.url.expose_secret(),
         "postgres://shoebox@db/shoebox"
     );
+    let cpus = std::thread::available_parallelism().map_or(2, |cpus| cpus.get());
     assert_eq!(
         (settings.pool_size, settings.connect_timeout_seconds),
-        (16, 5)
+        (2 * cpus, 5),
+        "the pool defaults to twice the CPUs"
     );
     assert!(serde_json::from_str::<DatabaseSettings>(r#"{"pool_size": 4}"#).is_err());
 }
