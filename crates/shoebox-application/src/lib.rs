@@ -12,6 +12,7 @@ mod accounts;
 mod administration;
 mod authentication;
 mod operations;
+mod photos;
 mod provisioning;
 mod settings;
 
@@ -19,5 +20,9 @@ pub use accounts::AccountService;
 pub use administration::AdministrationService;
 pub use authentication::{AccountStores, AuthenticationService};
 pub use operations::OperationsService;
+pub use photos::{
+    AlbumService, MAKE_VARIANTS_JOB, OrphanSweep, PhotoService, PhotoSettings, PhotoStores,
+    SharingService, SweepReport, VariantMaker, photo_of_variants_job, variants_job,
+};
 pub use provisioning::ProvisioningService;
 pub use settings::AuthSettings;

@@ -12,7 +12,12 @@
 //! random secrets, which draws from the operating system's CSPRNG.
 
 pub mod accounts;
+pub mod albums;
 pub mod auth;
+pub mod imaging;
+pub mod jobs;
 pub mod page;
+pub mod photos;
+pub mod storage;
 
 pub use accounts::{EmailAddress, Role, User, UserId};

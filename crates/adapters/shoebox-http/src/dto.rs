@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 /// Distinguishes a missing field (`None`) from an explicit `null` (`Some(None)`).
-fn double_option<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+pub(crate) fn double_option<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
     deserializer: D,
 ) -> Result<Option<Option<T>>, D::Error> {
     Option::<T>::deserialize(deserializer).map(Some)

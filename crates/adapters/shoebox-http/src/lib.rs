@@ -16,6 +16,7 @@ mod auth;
 mod docs;
 mod dto;
 mod middleware;
+mod photo_dto;
 mod problem;
 mod routes;
 mod settings;

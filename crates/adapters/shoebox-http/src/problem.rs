@@ -48,6 +48,8 @@ pub struct ProblemDetails {
     retry_after_seconds: Option<u64>,
     #[serde(skip)]
     cause: Option<anyhow::Error>,
+    #[serde(skip)]
+    headers: Vec<(header::HeaderName, String)>,
 }
 
 impl fmt::Debug for Problem {
@@ -76,11 +78,18 @@ impl Problem {
             errors: Vec::new(),
             retry_after_seconds: None,
             cause: None,
+            headers: Vec::new(),
         }))
     }
 
     pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
         self.0.detail = Some(detail.into());
+        self
+    }
+
+    /// An extra response header (e.g. `Content-Range` on a 416).
+    pub fn with_header(mut self, name: header::HeaderName, value: String) -> Self {
+        self.0.headers.push((name, value));
         self
     }
 
@@ -173,9 +182,13 @@ impl ResponseError for Problem {
             errors: details.errors.clone(),
             retry_after_seconds: None,
             cause: None,
+            headers: Vec::new(),
         };
         let mut response = HttpResponse::build(self.status_code());
         response.insert_header((header::CONTENT_TYPE, PROBLEM_CONTENT_TYPE));
+        for (name, value) in &details.headers {
+            response.insert_header((name.clone(), value.clone()));
+        }
         if let Some(seconds) = details.retry_after_seconds {
             response.insert_header((header::RETRY_AFTER, seconds.to_string()));
         }

@@ -2,7 +2,9 @@
 
 use std::{fmt, sync::Arc, time::Duration};
 
-use shoebox_ports::inbound::{Accounts, Administration, Authentication, Operations};
+use shoebox_ports::inbound::{
+    Accounts, Administration, Albums, Authentication, Operations, Photos, Sharing,
+};
 
 use crate::HttpSettings;
 
@@ -13,6 +15,9 @@ pub struct UseCases {
     pub accounts: Arc<dyn Accounts>,
     pub administration: Arc<dyn Administration>,
     pub operations: Arc<dyn Operations>,
+    pub photos: Arc<dyn Photos>,
+    pub albums: Arc<dyn Albums>,
+    pub sharing: Arc<dyn Sharing>,
 }
 
 impl fmt::Debug for UseCases {

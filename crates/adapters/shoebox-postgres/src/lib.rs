@@ -28,5 +28,6 @@ pub use database::PostgresDatabase;
 pub use repositories::{
     PostgresApiTokenRepository, PostgresInvitationRepository, PostgresLoginThrottleRepository,
     PostgresSchemaInspector, PostgresSessionRepository, PostgresUserRepository,
+    PostgresAlbumRepository, PostgresPhotoRepository, PostgresShareLinkRepository,
 };
 pub use settings::DatabaseSettings;

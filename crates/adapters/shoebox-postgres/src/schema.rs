@@ -68,13 +68,92 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    photos (id) {
+        id -> Uuid,
+        owner_id -> Uuid,
+        status -> Text,
+        failure_reason -> Nullable<Text>,
+        format -> Text,
+        size_bytes -> BigInt,
+        sha256 -> Bytea,
+        width -> Integer,
+        height -> Integer,
+        orientation -> SmallInt,
+        taken_at -> Nullable<Timestamp>,
+        camera -> Nullable<Text>,
+        latitude -> Nullable<Double>,
+        longitude -> Nullable<Double>,
+        altitude_m -> Nullable<Double>,
+        caption -> Nullable<Text>,
+        original_name -> Nullable<Text>,
+        sort_at -> Timestamp,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    photo_variants (photo_id, kind) {
+        photo_id -> Uuid,
+        kind -> Text,
+        format -> Text,
+        width -> Integer,
+        height -> Integer,
+        size_bytes -> BigInt,
+        sha256 -> Bytea,
+    }
+}
+
+diesel::table! {
+    albums (id) {
+        id -> Uuid,
+        owner_id -> Uuid,
+        title -> Text,
+        description -> Nullable<Text>,
+        visibility -> Text,
+        cover_photo_id -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    album_photos (album_id, photo_id) {
+        album_id -> Uuid,
+        photo_id -> Uuid,
+        position -> BigInt,
+        added_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    share_links (id) {
+        id -> Uuid,
+        album_id -> Uuid,
+        token_hash -> Bytea,
+        created_at -> Timestamptz,
+        expires_at -> Nullable<Timestamptz>,
+        revoked_at -> Nullable<Timestamptz>,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(api_tokens -> users (user_id));
+diesel::joinable!(photo_variants -> photos (photo_id));
+diesel::joinable!(album_photos -> photos (photo_id));
+diesel::joinable!(album_photos -> albums (album_id));
+diesel::joinable!(share_links -> albums (album_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     sessions,
     api_tokens,
     invitations,
-    login_throttle
+    login_throttle,
+    photos,
+    photo_variants,
+    albums,
+    album_photos,
+    share_links
 );

@@ -4,10 +4,15 @@
 mod accounts;
 mod administration;
 mod operations;
+mod photos;
 
 pub use accounts::{Accounts, Authentication, SignedIn};
 pub use administration::{Administration, EnsureUser, Provisioning};
 pub use operations::{NotReady, Operations};
+pub use photos::{
+    Albums, CreateAlbum, CreatedShareLink, FileBytes, FileDescriptor, PhotoUpload, Photos,
+    ReadFileError, Sharing, StagedPhoto, UploadedPhoto,
+};
 
 #[cfg(feature = "mock")]
 pub use accounts::{MockAccounts, MockAuthentication};
@@ -15,3 +20,5 @@ pub use accounts::{MockAccounts, MockAuthentication};
 pub use administration::{MockAdministration, MockProvisioning};
 #[cfg(feature = "mock")]
 pub use operations::MockOperations;
+#[cfg(feature = "mock")]
+pub use photos::{MockAlbums, MockPhotos, MockSharing};

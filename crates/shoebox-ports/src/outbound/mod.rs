@@ -3,12 +3,21 @@
 //! its whole transaction inside the adapter.
 
 mod accounts;
+mod imaging;
+mod photos;
+mod storage;
 mod system;
 
 pub use accounts::{
     ApiTokenRepository, InsertUserError, InvitationRepository, LoginThrottleRepository,
     PasswordHasher, SessionRepository, UserRepository,
 };
+pub use imaging::{ImageInspector, ImageProcessor, ImageScan, VariantError};
+pub use photos::{
+    AlbumRepository, ChangeAlbumPhotosError, InsertPhotosError, InsertedPhoto, PhotoRepository,
+    PhotoWithJob, ShareLinkRepository, UpdateAlbumRowError,
+};
+pub use storage::{BlobError, BlobRead, BlobStore, BlobWriter, ByteStream};
 pub use system::{Clock, SchemaInspector, SchemaState, SystemClock};
 
 #[cfg(feature = "mock")]
@@ -16,5 +25,7 @@ pub use accounts::{
     MockApiTokenRepository, MockInvitationRepository, MockLoginThrottleRepository,
     MockPasswordHasher, MockSessionRepository, MockUserRepository,
 };
+#[cfg(feature = "mock")]
+pub use photos::{MockAlbumRepository, MockPhotoRepository, MockShareLinkRepository};
 #[cfg(feature = "mock")]
 pub use system::{MockClock, MockSchemaInspector};

@@ -2,11 +2,16 @@
 //! case and maps the result.
 
 pub mod admin;
+pub mod albums;
 pub mod auth;
+mod files;
 pub mod me;
 pub mod ops;
+pub mod photos;
 pub mod sessions;
+pub mod shares;
 pub mod tokens;
+mod upload;
 
 use actix_web::web;
 
@@ -41,6 +46,63 @@ pub fn configure(config: &mut web::ServiceConfig) {
                         .route(web::post().to(tokens::create)),
                 )
                 .service(web::resource("/me/tokens/{id}").route(web::delete().to(tokens::revoke)))
+                .service(web::resource("/me/storage").route(web::get().to(photos::storage)))
+                .service(
+                    web::resource("/photos")
+                        .route(web::get().to(photos::list))
+                        .route(web::post().to(photos::upload)),
+                )
+                .service(
+                    web::resource("/photos/{id}")
+                        .route(web::get().to(photos::get))
+                        .route(web::patch().to(photos::update))
+                        .route(web::delete().to(photos::delete)),
+                )
+                .service(web::resource("/photos/{id}/original").route(web::get().to(photos::original)))
+                .service(web::resource("/photos/{id}/preview").route(web::get().to(photos::preview)))
+                .service(
+                    web::resource("/photos/{id}/thumbnail").route(web::get().to(photos::thumbnail)),
+                )
+                .service(
+                    web::resource("/albums")
+                        .route(web::get().to(albums::list))
+                        .route(web::post().to(albums::create)),
+                )
+                .service(
+                    web::resource("/albums/{id}")
+                        .route(web::get().to(albums::get))
+                        .route(web::patch().to(albums::update))
+                        .route(web::delete().to(albums::delete)),
+                )
+                .service(
+                    web::resource("/albums/{id}/photos")
+                        .route(web::get().to(albums::photos))
+                        .route(web::post().to(albums::add_photos))
+                        .route(web::delete().to(albums::remove_photos)),
+                )
+                .service(web::resource("/albums/{id}/order").route(web::put().to(albums::reorder)))
+                .service(
+                    web::resource("/albums/{id}/links")
+                        .route(web::get().to(shares::links))
+                        .route(web::post().to(shares::create_link)),
+                )
+                .service(
+                    web::resource("/albums/{id}/links/{link_id}")
+                        .route(web::delete().to(shares::revoke_link)),
+                )
+                .service(web::resource("/shared/{token}").route(web::get().to(shares::shared_album)))
+                .service(
+                    web::resource("/shared/{token}/photos")
+                        .route(web::get().to(shares::shared_photos)),
+                )
+                .service(
+                    web::resource("/shared/{token}/photos/{id}")
+                        .route(web::get().to(shares::shared_photo)),
+                )
+                .service(
+                    web::resource("/shared/{token}/photos/{id}/{file}")
+                        .route(web::get().to(shares::shared_file)),
+                )
                 .service(web::resource("/admin/users").route(web::get().to(admin::list_users)))
                 .service(
                     web::resource("/admin/users/{id}")

@@ -1,16 +1,23 @@
 //! One repository per port of `shoebox_ports::outbound`, each a cheap clone
 //! of the pool.
 
+mod albums;
 mod api_tokens;
 mod invitations;
+mod jobs_shim;
 mod login_throttle;
+mod photos;
 mod schema_inspector;
 mod sessions;
+mod share_links;
 mod users;
 
+pub use albums::PostgresAlbumRepository;
 pub use api_tokens::PostgresApiTokenRepository;
 pub use invitations::PostgresInvitationRepository;
 pub use login_throttle::PostgresLoginThrottleRepository;
 pub use schema_inspector::PostgresSchemaInspector;
+pub use photos::PostgresPhotoRepository;
 pub use sessions::PostgresSessionRepository;
+pub use share_links::PostgresShareLinkRepository;
 pub use users::PostgresUserRepository;

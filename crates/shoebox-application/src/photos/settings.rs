@@ -1,0 +1,43 @@
+//! The photo policy an operator can tune (`[photos]`, `SHOEBOX_PHOTOS__*`).
+
+use shoebox_domain::imaging::ImageLimits;
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(default)]
+pub struct PhotoSettings {
+    /// Largest accepted file, in bytes.
+    pub max_upload_bytes: u64,
+    /// Largest accepted image, in pixels (width × height), checked from the
+    /// header before anything is decoded.
+    pub max_pixels: u64,
+    /// Storage each member may use (originals and variants), in bytes; none
+    /// when unset.
+    pub quota_bytes: Option<u64>,
+    /// Answer file requests with a redirect to a short-lived URL of the store
+    /// itself, when it offers them (S3).
+    pub redirect_to_store: bool,
+    /// Objects without a photo row are removed once older than this.
+    pub orphan_grace_hours: u64,
+}
+
+impl Default for PhotoSettings {
+    fn default() -> Self {
+        let limits = ImageLimits::default();
+        Self {
+            max_upload_bytes: limits.max_bytes,
+            max_pixels: limits.max_pixels,
+            quota_bytes: None,
+            redirect_to_store: false,
+            orphan_grace_hours: 24,
+        }
+    }
+}
+
+impl PhotoSettings {
+    pub fn limits(&self) -> ImageLimits {
+        ImageLimits {
+            max_bytes: self.max_upload_bytes,
+            max_pixels: self.max_pixels,
+        }
+    }
+}
