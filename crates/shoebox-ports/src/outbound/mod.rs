@@ -3,12 +3,14 @@
 //! its whole transaction inside the adapter.
 
 mod accounts;
+mod storage;
 mod system;
 
 pub use accounts::{
     ApiTokenRepository, InsertUserError, InvitationRepository, LoginThrottleRepository,
     PasswordHasher, SessionRepository, UserRepository,
 };
+pub use storage::{BlobError, BlobRead, BlobStore, BlobWriter, ByteStream, ObjectMetaStream};
 pub use system::{Clock, SchemaInspector, SchemaState, SystemClock};
 
 #[cfg(feature = "mock")]
@@ -16,5 +18,7 @@ pub use accounts::{
     MockApiTokenRepository, MockInvitationRepository, MockLoginThrottleRepository,
     MockPasswordHasher, MockSessionRepository, MockUserRepository,
 };
+#[cfg(feature = "mock")]
+pub use storage::{MockBlobStore, MockBlobWriter};
 #[cfg(feature = "mock")]
 pub use system::{MockClock, MockSchemaInspector};
