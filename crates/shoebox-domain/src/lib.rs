@@ -2,7 +2,8 @@
 //!
 //! The language of Shoebox: entities (users, sessions, API tokens, invitations),
 //! value types that can only hold valid values ("parse, don't validate"), the
-//! commands and per-operation errors of every use case, and the pure rules that
+//! commands and per-operation errors of every use case, the keys and byte
+//! ranges of stored objects ([`storage`]), and the pure rules that
 //! decide things (sign-up modes, session expiry, login throttling, admin
 //! permissions).
 //!

@@ -5,7 +5,7 @@
 //! * [`inbound`]: what the application offers its drivers (HTTP, the CLI): one
 //!   trait per business capability, implemented by `shoebox-application`.
 //! * [`outbound`]: what the application needs from the world (persistence,
-//!   password hashing, the clock), implemented by adapters.
+//!   password hashing, object storage, the clock), implemented by adapters.
 //!
 //! With the `mock` feature every trait gets a mockall mock, so each layer can
 //! be tested with the layer below it replaced.

@@ -8,6 +8,8 @@
 //! * a fresh database per test ([`TestDatabase`]), cloned from a template
 //!   database migrated once per migration set, and dropped when the test ends
 //!   — tests never share rows, never truncate and never need `#[serial]`;
+//! * a real S3-compatible server ([`S3Server`]: moto on 127.0.0.1, installed
+//!   into `target/tools/venv` on first use) with a fresh bucket per test;
 //! * a controllable [`FakeClock`];
 //! * [`fixtures`]: valid domain values to insert.
 //!
@@ -19,8 +21,10 @@ mod clock;
 mod cluster;
 mod database;
 pub mod fixtures;
+mod s3;
 mod template;
 
 pub use clock::FakeClock;
 pub use cluster::admin_url;
 pub use database::TestDatabase;
+pub use s3::S3Server;

@@ -17,7 +17,7 @@ pub use photos::{
     AlbumRepository, ChangeAlbumPhotosError, InsertPhotosError, InsertedPhoto, PhotoRepository,
     PhotoWithJob, ShareLinkRepository, UpdateAlbumRowError,
 };
-pub use storage::{BlobError, BlobRead, BlobStore, BlobWriter, ByteStream};
+pub use storage::{BlobError, BlobRead, BlobStore, BlobWriter, ByteStream, ObjectMetaStream};
 pub use system::{Clock, SchemaInspector, SchemaState, SystemClock};
 
 #[cfg(feature = "mock")]
@@ -27,5 +27,7 @@ pub use accounts::{
 };
 #[cfg(feature = "mock")]
 pub use photos::{MockAlbumRepository, MockPhotoRepository, MockShareLinkRepository};
+#[cfg(feature = "mock")]
+pub use storage::{MockBlobStore, MockBlobWriter};
 #[cfg(feature = "mock")]
 pub use system::{MockClock, MockSchemaInspector};
