@@ -3,12 +3,14 @@
 //! its whole transaction inside the adapter.
 
 mod accounts;
+mod imaging;
 mod system;
 
 pub use accounts::{
     ApiTokenRepository, InsertUserError, InvitationRepository, LoginThrottleRepository,
     PasswordHasher, SessionRepository, UserRepository,
 };
+pub use imaging::{ImageInspector, ImageProcessor, ImageScan, VariantError};
 pub use system::{Clock, SchemaInspector, SchemaState, SystemClock};
 
 #[cfg(feature = "mock")]
@@ -16,5 +18,7 @@ pub use accounts::{
     MockApiTokenRepository, MockInvitationRepository, MockLoginThrottleRepository,
     MockPasswordHasher, MockSessionRepository, MockUserRepository,
 };
+#[cfg(feature = "mock")]
+pub use imaging::{MockImageInspector, MockImageProcessor};
 #[cfg(feature = "mock")]
 pub use system::{MockClock, MockSchemaInspector};
