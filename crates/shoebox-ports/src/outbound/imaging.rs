@@ -1,26 +1,54 @@
-//! STUB (replaced by the imaging branch at merge).
-use async_trait::async_trait;
-use shoebox_domain::imaging::{EncodedVariant, ImageFacts, ImageLimits, ImageRejection, VariantKind};
+//! Image inspection on the upload path and variant making in the background.
 
+use async_trait::async_trait;
+use shoebox_domain::imaging::{
+    EncodedVariant, ImageFacts, ImageLimits, ImageRejection, VariantKind,
+};
+
+/// Checks uploads while they stream: cheap, never decodes pixels, so it can
+/// run on the request path for every chunk.
+#[cfg_attr(feature = "mock", mockall::automock)]
 pub trait ImageInspector: Send + Sync {
+    /// Starts inspecting one upload under `limits`.
     fn begin(&self, limits: ImageLimits) -> Box<dyn ImageScan>;
 }
 
+/// The inspection of one upload, fed chunk by chunk (any chunk boundaries).
+/// After an error the scan is finished: later calls return the same error.
 pub trait ImageScan: Send {
+    /// Feeds the next chunk; fails as early as possible: `UnsupportedFormat`
+    /// after the first bytes, `TooManyPixels` as soon as the header is read,
+    /// `TooLarge` as soon as the total passes the limit, `Corrupt` or
+    /// `TrailingData` where the structure breaks.
     fn feed(&mut self, chunk: &[u8]) -> Result<(), ImageRejection>;
+
+    /// End of input: checks completeness (`Empty`, `Truncated`) and returns
+    /// the facts.
     fn finish(self: Box<Self>) -> Result<ImageFacts, ImageRejection>;
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum VariantError {
+    /// The original cannot be decoded: the photo fails with this reason.
     #[error("{0}")]
     Rejected(ImageRejection),
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
 }
 
+#[cfg_attr(feature = "mock", mockall::automock)]
 #[async_trait]
 pub trait ImageProcessor: Send + Sync {
+    /// Decodes `original` (the whole file, in memory) once and makes every
+    /// requested variant: oriented per `facts.orientation`, scaled so that
+    /// the long edge is at most `kind.long_edge()` (never upscaled), encoded
+    /// without any metadata (JPEG for opaque images, PNG for transparent
+    /// ones). Runs on blocking threads with bounded concurrency, never on the
+    /// async runtime. Variants come back in the order of `kinds`.
+    ///
+    /// Errors: `Rejected` when the bytes cannot be decoded or exceed the pixel
+    /// limit; `Unexpected` when the work could not run (e.g. the worker pool
+    /// is gone).
     async fn make_variants(
         &self,
         original: Vec<u8>,

@@ -30,4 +30,6 @@ pub use photos::{MockAlbumRepository, MockPhotoRepository, MockShareLinkReposito
 #[cfg(feature = "mock")]
 pub use storage::{MockBlobStore, MockBlobWriter};
 #[cfg(feature = "mock")]
+pub use imaging::{MockImageInspector, MockImageProcessor};
+#[cfg(feature = "mock")]
 pub use system::{MockClock, MockSchemaInspector};
