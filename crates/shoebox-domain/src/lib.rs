@@ -13,6 +13,7 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod jobs;
 pub mod page;
 
 pub use accounts::{EmailAddress, Role, User, UserId};

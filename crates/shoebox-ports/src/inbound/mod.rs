@@ -3,15 +3,19 @@
 
 mod accounts;
 mod administration;
+mod jobs;
 mod operations;
 
 pub use accounts::{Accounts, Authentication, SignedIn};
 pub use administration::{Administration, EnsureUser, Provisioning};
+pub use jobs::JobAdministration;
 pub use operations::{NotReady, Operations};
 
 #[cfg(feature = "mock")]
 pub use accounts::{MockAccounts, MockAuthentication};
 #[cfg(feature = "mock")]
 pub use administration::{MockAdministration, MockProvisioning};
+#[cfg(feature = "mock")]
+pub use jobs::MockJobAdministration;
 #[cfg(feature = "mock")]
 pub use operations::MockOperations;

@@ -3,11 +3,15 @@
 //! its whole transaction inside the adapter.
 
 mod accounts;
+mod jobs;
 mod system;
 
 pub use accounts::{
     ApiTokenRepository, InsertUserError, InvitationRepository, LoginThrottleRepository,
     PasswordHasher, SessionRepository, UserRepository,
+};
+pub use jobs::{
+    ClaimRequest, JobQueue, MaintenanceRepository, ScheduleLedger, SlotClaim, WakeReason,
 };
 pub use system::{Clock, SchemaInspector, SchemaState, SystemClock};
 
@@ -16,5 +20,7 @@ pub use accounts::{
     MockApiTokenRepository, MockInvitationRepository, MockLoginThrottleRepository,
     MockPasswordHasher, MockSessionRepository, MockUserRepository,
 };
+#[cfg(feature = "mock")]
+pub use jobs::{MockJobQueue, MockMaintenanceRepository, MockScheduleLedger};
 #[cfg(feature = "mock")]
 pub use system::{MockClock, MockSchemaInspector};
