@@ -68,6 +68,35 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    jobs (id) {
+        id -> Uuid,
+        kind -> Text,
+        payload -> Jsonb,
+        state -> Text,
+        attempts -> Integer,
+        max_attempts -> Integer,
+        run_at -> Timestamptz,
+        dedup_key -> Nullable<Text>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        finished_at -> Nullable<Timestamptz>,
+        locked_by -> Nullable<Text>,
+        locked_until -> Nullable<Timestamptz>,
+        lease_token -> Nullable<Uuid>,
+    }
+}
+
+diesel::table! {
+    schedule_slots (task, slot) {
+        task -> Text,
+        slot -> Timestamptz,
+        job_id -> Nullable<Uuid>,
+        claimed_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(api_tokens -> users (user_id));
 
@@ -76,5 +105,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     sessions,
     api_tokens,
     invitations,
-    login_throttle
+    login_throttle,
+    jobs,
+    schedule_slots
 );

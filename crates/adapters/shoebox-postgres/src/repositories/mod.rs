@@ -3,14 +3,23 @@
 
 mod api_tokens;
 mod invitations;
+mod jobs;
 mod login_throttle;
+mod maintenance;
 mod schema_inspector;
 mod sessions;
 mod users;
 
 pub use api_tokens::PostgresApiTokenRepository;
 pub use invitations::PostgresInvitationRepository;
+#[expect(
+    unused_imports,
+    reason = "the photo repository inserts its jobs with it in its own transactions"
+)]
+pub(crate) use jobs::insert_job;
+pub use jobs::{PostgresJobQueue, PostgresScheduleLedger};
 pub use login_throttle::PostgresLoginThrottleRepository;
+pub use maintenance::PostgresMaintenanceRepository;
 pub use schema_inspector::PostgresSchemaInspector;
 pub use sessions::PostgresSessionRepository;
 pub use users::PostgresUserRepository;
