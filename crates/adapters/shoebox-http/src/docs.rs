@@ -21,6 +21,7 @@ use crate::{problem::ProblemDetails, routes};
         routes::tokens::list, routes::tokens::create, routes::tokens::revoke,
         routes::admin::list_users, routes::admin::user, routes::admin::update_user,
         routes::admin::list_invitations, routes::admin::create_invitation, routes::admin::revoke_invitation,
+        routes::admin_jobs::list, routes::admin_jobs::retry, routes::admin_jobs::cancel,
         routes::ops::healthz, routes::ops::readyz, routes::ops::version,
     ),
     components(schemas(ProblemDetails)),
@@ -28,7 +29,7 @@ use crate::{problem::ProblemDetails, routes};
     tags(
         (name = "auth", description = "Sign-up, login, logout"),
         (name = "me", description = "The signed-in member's own account"),
-        (name = "admin", description = "Member administration (admins only)"),
+        (name = "admin", description = "Member and background job administration (admins only)"),
         (name = "operations", description = "Probes and build information"),
     )
 )]

@@ -2,7 +2,9 @@
 
 use std::{fmt, sync::Arc, time::Duration};
 
-use shoebox_ports::inbound::{Accounts, Administration, Authentication, Operations};
+use shoebox_ports::inbound::{
+    Accounts, Administration, Authentication, JobAdministration, Operations,
+};
 
 use crate::HttpSettings;
 
@@ -13,6 +15,7 @@ pub struct UseCases {
     pub accounts: Arc<dyn Accounts>,
     pub administration: Arc<dyn Administration>,
     pub operations: Arc<dyn Operations>,
+    pub jobs: Arc<dyn JobAdministration>,
 }
 
 impl fmt::Debug for UseCases {
