@@ -11,6 +11,7 @@
 mod accounts;
 mod administration;
 mod authentication;
+pub mod jobs;
 mod operations;
 mod photos;
 mod provisioning;

@@ -30,6 +30,7 @@ use crate::{problem::ProblemDetails, routes};
         routes::shares::create_link, routes::shares::links, routes::shares::revoke_link,
         routes::shares::shared_album, routes::shares::shared_photos, routes::shares::shared_photo,
         routes::shares::shared_file,
+        routes::admin_jobs::list, routes::admin_jobs::retry, routes::admin_jobs::cancel,
         routes::ops::healthz, routes::ops::readyz, routes::ops::version,
     ),
     components(schemas(ProblemDetails)),
@@ -40,7 +41,7 @@ use crate::{problem::ProblemDetails, routes};
         (name = "photos", description = "Your photos: upload, details, files"),
         (name = "albums", description = "Albums and their photos"),
         (name = "sharing", description = "Share links and the anonymous view they open"),
-        (name = "admin", description = "Member administration (admins only)"),
+        (name = "admin", description = "Member and background job administration (admins only)"),
         (name = "operations", description = "Probes and build information"),
     )
 )]

@@ -15,6 +15,7 @@
 mod auth;
 mod docs;
 mod dto;
+mod job_dto;
 mod middleware;
 mod photo_dto;
 mod problem;

@@ -3,7 +3,8 @@
 use std::{fmt, sync::Arc, time::Duration};
 
 use shoebox_ports::inbound::{
-    Accounts, Administration, Albums, Authentication, Operations, Photos, Sharing,
+    Accounts, Administration, Albums, Authentication, JobAdministration, Operations, Photos,
+    Sharing,
 };
 
 use crate::HttpSettings;
@@ -18,6 +19,7 @@ pub struct UseCases {
     pub photos: Arc<dyn Photos>,
     pub albums: Arc<dyn Albums>,
     pub sharing: Arc<dyn Sharing>,
+    pub jobs: Arc<dyn JobAdministration>,
 }
 
 impl fmt::Debug for UseCases {

@@ -78,6 +78,7 @@ async fn service(
             accounts: Arc::new(mocks.accounts),
             administration: Arc::new(mocks.administration),
             operations: Arc::new(mocks.operations),
+            jobs: Arc::new(shoebox_ports::inbound::MockJobAdministration::new()),
         },
         settings: mocks.settings.unwrap_or_default(),
         build: BuildInfo {

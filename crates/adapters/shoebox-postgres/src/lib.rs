@@ -26,7 +26,8 @@ mod settings;
 
 pub use database::PostgresDatabase;
 pub use repositories::{
-    PostgresApiTokenRepository, PostgresInvitationRepository, PostgresLoginThrottleRepository,
+    PostgresApiTokenRepository, PostgresInvitationRepository, PostgresJobQueue,
+    PostgresLoginThrottleRepository, PostgresMaintenanceRepository, PostgresScheduleLedger,
     PostgresSchemaInspector, PostgresSessionRepository, PostgresUserRepository,
     PostgresAlbumRepository, PostgresPhotoRepository, PostgresShareLinkRepository,
 };

@@ -119,6 +119,26 @@ diesel::table! {
 }
 
 diesel::table! {
+    jobs (id) {
+        id -> Uuid,
+        kind -> Text,
+        payload -> Jsonb,
+        state -> Text,
+        attempts -> Integer,
+        max_attempts -> Integer,
+        run_at -> Timestamptz,
+        dedup_key -> Nullable<Text>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+        finished_at -> Nullable<Timestamptz>,
+        locked_by -> Nullable<Text>,
+        locked_until -> Nullable<Timestamptz>,
+        lease_token -> Nullable<Uuid>,
+    }
+}
+
+diesel::table! {
     album_photos (album_id, photo_id) {
         album_id -> Uuid,
         photo_id -> Uuid,
@@ -135,6 +155,15 @@ diesel::table! {
         created_at -> Timestamptz,
         expires_at -> Nullable<Timestamptz>,
         revoked_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    schedule_slots (task, slot) {
+        task -> Text,
+        slot -> Timestamptz,
+        job_id -> Nullable<Uuid>,
+        claimed_at -> Timestamptz,
     }
 }
 
@@ -155,5 +184,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     photo_variants,
     albums,
     album_photos,
-    share_links
+    share_links,
+    jobs,
+    schedule_slots
 );

@@ -3,11 +3,13 @@
 
 mod accounts;
 mod administration;
+mod jobs;
 mod operations;
 mod photos;
 
 pub use accounts::{Accounts, Authentication, SignedIn};
 pub use administration::{Administration, EnsureUser, Provisioning};
+pub use jobs::JobAdministration;
 pub use operations::{NotReady, Operations};
 pub use photos::{
     Albums, CreateAlbum, CreatedShareLink, FileBytes, FileDescriptor, PhotoUpload, Photos,
@@ -18,6 +20,8 @@ pub use photos::{
 pub use accounts::{MockAccounts, MockAuthentication};
 #[cfg(feature = "mock")]
 pub use administration::{MockAdministration, MockProvisioning};
+#[cfg(feature = "mock")]
+pub use jobs::MockJobAdministration;
 #[cfg(feature = "mock")]
 pub use operations::MockOperations;
 #[cfg(feature = "mock")]

@@ -6,6 +6,7 @@ mod accounts;
 mod imaging;
 mod photos;
 mod storage;
+mod jobs;
 mod system;
 
 pub use accounts::{
@@ -18,6 +19,9 @@ pub use photos::{
     PhotoWithJob, ShareLinkRepository, UpdateAlbumRowError,
 };
 pub use storage::{BlobError, BlobRead, BlobStore, BlobWriter, ByteStream, ObjectMetaStream};
+pub use jobs::{
+    ClaimRequest, JobQueue, MaintenanceRepository, ScheduleLedger, SlotClaim, WakeReason,
+};
 pub use system::{Clock, SchemaInspector, SchemaState, SystemClock};
 
 #[cfg(feature = "mock")]
@@ -31,5 +35,7 @@ pub use photos::{MockAlbumRepository, MockPhotoRepository, MockShareLinkReposito
 pub use storage::{MockBlobStore, MockBlobWriter};
 #[cfg(feature = "mock")]
 pub use imaging::{MockImageInspector, MockImageProcessor};
+#[cfg(feature = "mock")]
+pub use jobs::{MockJobQueue, MockMaintenanceRepository, MockScheduleLedger};
 #[cfg(feature = "mock")]
 pub use system::{MockClock, MockSchemaInspector};

@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod albums;
+pub mod admin_jobs;
 pub mod auth;
 mod files;
 pub mod me;
@@ -117,6 +118,15 @@ pub fn configure(config: &mut web::ServiceConfig) {
                 .service(
                     web::resource("/admin/invitations/{id}")
                         .route(web::delete().to(admin::revoke_invitation)),
+                )
+                .service(web::resource("/admin/jobs").route(web::get().to(admin_jobs::list)))
+                .service(
+                    web::resource("/admin/jobs/{id}/retry")
+                        .route(web::post().to(admin_jobs::retry)),
+                )
+                .service(
+                    web::resource("/admin/jobs/{id}/cancel")
+                        .route(web::post().to(admin_jobs::cancel)),
                 ),
         );
 }

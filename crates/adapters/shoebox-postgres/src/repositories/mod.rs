@@ -4,8 +4,9 @@
 mod albums;
 mod api_tokens;
 mod invitations;
-mod jobs_shim;
+mod jobs;
 mod login_throttle;
+mod maintenance;
 mod photos;
 mod schema_inspector;
 mod sessions;
@@ -15,7 +16,14 @@ mod users;
 pub use albums::PostgresAlbumRepository;
 pub use api_tokens::PostgresApiTokenRepository;
 pub use invitations::PostgresInvitationRepository;
+#[expect(
+    unused_imports,
+    reason = "the photo repository inserts its jobs with it in its own transactions"
+)]
+pub(crate) use jobs::insert_job;
+pub use jobs::{PostgresJobQueue, PostgresScheduleLedger};
 pub use login_throttle::PostgresLoginThrottleRepository;
+pub use maintenance::PostgresMaintenanceRepository;
 pub use schema_inspector::PostgresSchemaInspector;
 pub use photos::PostgresPhotoRepository;
 pub use sessions::PostgresSessionRepository;

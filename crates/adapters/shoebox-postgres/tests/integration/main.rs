@@ -7,6 +7,7 @@
 mod api_tokens;
 mod database;
 mod invitations;
+mod jobs;
 mod login_throttle;
 mod migrations;
 mod sessions;

@@ -116,7 +116,7 @@ impl PhotoRepository for PostgresPhotoRepository {
                         diesel::insert_into(photos::table)
                             .values(row)
                             .execute(connection)?;
-                        crate::repositories::jobs_shim::insert_job(connection, &item.job)?;
+                        super::jobs::insert_job(connection, &item.job)?;
                     }
                     Ok(Inserted::Done(outcomes))
                 })

@@ -96,7 +96,7 @@ impl NewPhotoRow {
             sha256: photo.sha256.as_bytes().to_vec(),
             width: to_i32(width, "width")?,
             height: to_i32(height, "height")?,
-            orientation: i16::from(facts.orientation.value()),
+            orientation: i16::try_from(facts.orientation.to_exif()).unwrap_or(1),
             taken_at: facts.taken_at,
             camera: facts.camera.clone(),
             latitude: facts.location.map(|l| l.latitude),
@@ -142,7 +142,7 @@ impl VariantRow {
 }
 
 fn parse_format(raw: &str) -> anyhow::Result<ImageFormat> {
-    ImageFormat::parse(raw).ok_or_else(|| anyhow!("unknown format {raw:?}"))
+    ImageFormat::parse(raw).map_err(|_| anyhow!("unknown format {raw:?}"))
 }
 
 fn parse_digest(raw: &[u8]) -> anyhow::Result<Sha256Digest> {

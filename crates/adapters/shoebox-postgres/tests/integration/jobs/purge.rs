@@ -1,0 +1,165 @@
+//! The nightly purge of rows that serve no one any more.
+
+use std::time::Duration;
+
+use chrono::TimeDelta;
+use diesel::{QueryableByName, RunQueryDsl, sql_types::BigInt};
+use shoebox_domain::{
+    auth::ThrottleKey,
+    jobs::{PurgePolicy, PurgeReport},
+};
+use shoebox_ports::outbound::{
+    InvitationRepository, JobQueue, LoginThrottleRepository, MaintenanceRepository, ScheduleLedger,
+};
+use shoebox_postgres::{
+    PostgresDatabase, PostgresInvitationRepository, PostgresMaintenanceRepository,
+    PostgresScheduleLedger,
+};
+
+use super::{new_job, request};
+use crate::support::{Fixture, at};
+
+#[derive(QueryableByName)]
+struct Count {
+    #[diesel(sql_type = BigInt)]
+    count: i64,
+}
+
+fn count(fixture: &Fixture, table: &str) -> i64 {
+    diesel::sql_query(format!("SELECT count(*) AS count FROM {table}"))
+        .get_result::<Count>(&mut fixture.database.connect())
+        .unwrap()
+        .count
+}
+
+const DAY: i64 = 86_400;
+
+#[tokio::test]
+async fn the_purge_removes_exactly_what_expired() {
+    let fixture = Fixture::new();
+    let pool = PostgresDatabase::connect(&fixture.database.settings()).unwrap();
+    let queue = shoebox_postgres::PostgresJobQueue::new(&pool);
+    let ledger = PostgresScheduleLedger::new(&pool);
+    let maintenance = PostgresMaintenanceRepository::new(&pool);
+    let now = at(200 * DAY);
+    let user = fixture.user("ada@example.org").await;
+
+    // Sessions: one expired, one live.
+    fixture
+        .session(user.id, at(0), now - TimeDelta::seconds(1))
+        .await;
+    fixture
+        .session(user.id, at(0), now + TimeDelta::days(1))
+        .await;
+    // Invitations: expired 31 days ago (goes), expired 29 days ago (stays),
+    // revoked 31 days ago (goes), pending (stays).
+    fixture
+        .invitation(None, user.id, at(0), now - TimeDelta::days(31))
+        .await;
+    fixture
+        .invitation(None, user.id, at(0), now - TimeDelta::days(29))
+        .await;
+    let revoked = fixture
+        .invitation(None, user.id, at(0), now + TimeDelta::days(5))
+        .await;
+    let invitations = PostgresInvitationRepository::new(&pool);
+    invitations
+        .revoke(revoked.invitation.id, now - TimeDelta::days(31))
+        .await
+        .unwrap();
+    fixture
+        .invitation(None, user.id, at(0), now + TimeDelta::days(5))
+        .await;
+    // Throttle counters: a window that is over, and a current one.
+    let window = Duration::from_secs(900);
+    fixture
+        .throttle
+        .record_failure(
+            vec![ThrottleKey::account("old@example.org")],
+            now - TimeDelta::seconds(900),
+            window,
+        )
+        .await
+        .unwrap();
+    fixture
+        .throttle
+        .record_failure(
+            vec![ThrottleKey::account("new@example.org")],
+            now - TimeDelta::seconds(899),
+            window,
+        )
+        .await
+        .unwrap();
+    // Jobs: succeeded 15 days ago (goes), succeeded 13 days ago (stays),
+    // dead long ago (stays for inspection), queued (stays).
+    for (finished, dead) in [
+        (now - TimeDelta::days(15), false),
+        (now - TimeDelta::days(13), false),
+        (at(0), true),
+    ] {
+        queue.enqueue(new_job(at(0))).await.unwrap();
+        let claimed = queue
+            .claim(request("w", at(0), 60, 1))
+            .await
+            .unwrap()
+            .pop()
+            .unwrap();
+        if dead {
+            queue
+                .fail(
+                    claimed.job.id,
+                    claimed.lease,
+                    "boom".into(),
+                    shoebox_domain::jobs::FailureOutcome::Dead,
+                    finished,
+                )
+                .await
+                .unwrap();
+        } else {
+            queue
+                .complete(claimed.job.id, claimed.lease, finished)
+                .await
+                .unwrap();
+        }
+    }
+    queue
+        .enqueue(new_job(now + TimeDelta::days(1)))
+        .await
+        .unwrap();
+    // Slots: 91 days old (goes) and 89 days old (stays).
+    for age in [91, 89] {
+        let slot = now - TimeDelta::days(age);
+        ledger
+            .claim_slot("backup".into(), slot, new_job(slot))
+            .await
+            .unwrap();
+    }
+    // The two slot jobs are queued too; they stay.
+
+    let report = maintenance
+        .purge_expired(PurgePolicy::new(window).cutoffs(now))
+        .await
+        .unwrap();
+    assert_eq!(
+        report,
+        PurgeReport {
+            sessions: 1,
+            invitations: 2,
+            throttle_counters: 1,
+            jobs: 1,
+            schedule_slots: 1,
+        }
+    );
+    assert_eq!(count(&fixture, "sessions"), 1);
+    assert_eq!(count(&fixture, "invitations"), 2);
+    assert_eq!(count(&fixture, "login_throttle"), 1);
+    assert_eq!(count(&fixture, "jobs"), 5);
+    assert_eq!(count(&fixture, "schedule_slots"), 1);
+
+    // Running it again finds nothing more.
+    let again = maintenance
+        .purge_expired(PurgePolicy::new(window).cutoffs(now))
+        .await
+        .unwrap();
+    assert_eq!(again, PurgeReport::default());
+}
