@@ -19,7 +19,8 @@ fn the_default_is_a_directory_under_the_working_directory() {
     assert_eq!(
         settings.backend().unwrap(),
         Backend::Local {
-            directory: PathBuf::from("./data/objects")
+            directory: PathBuf::from("./data/objects"),
+            fsync: true,
         }
     );
 }
@@ -31,7 +32,8 @@ fn each_scheme_parses_into_its_backend() {
             .backend()
             .unwrap(),
         Backend::Local {
-            directory: PathBuf::from("/var/lib/shoebox")
+            directory: PathBuf::from("/var/lib/shoebox"),
+            fsync: true,
         }
     );
     assert_eq!(
@@ -200,6 +202,31 @@ fn unset_keys_are_left_out_of_serialized_output() {
     let rendered = toml::to_string(&StorageSettings::default()).unwrap();
     assert_eq!(
         rendered,
-        "url = \"file://./data/objects\"\npath_style = false\n"
+        "url = \"file://./data/objects\"\npath_style = false\nfsync = true\n"
     );
+}
+
+#[test]
+fn fsync_can_be_turned_off_for_a_local_directory_only() {
+    let unsynced = StorageSettings {
+        fsync: false,
+        ..StorageSettings::new("file:///srv/objects")
+    };
+    assert_eq!(
+        unsynced.backend().unwrap(),
+        Backend::Local {
+            directory: PathBuf::from("/srv/objects"),
+            fsync: false,
+        }
+    );
+    for url in ["memory://", "s3://photos"] {
+        let settings = StorageSettings {
+            fsync: false,
+            ..StorageSettings::new(url)
+        };
+        assert_eq!(
+            error_of(&settings),
+            "storage.fsync only applies to file:// URLs"
+        );
+    }
 }
