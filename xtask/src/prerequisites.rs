@@ -1,7 +1,8 @@
 //! Checking (and where it can, installing) what a task needs, with a message
 //! that says exactly what to do when something is missing.
 
-use std::path::PathBuf;
+use std::fs::File;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{Context, Result, bail};
@@ -57,8 +58,16 @@ pub(crate) fn debian_program(program: &str, package: &str) -> Result<PathBuf> {
     if let Some(found) = find_program(program) {
         return Ok(found);
     }
+    apt_install(package, &format!("`{program}` is not installed"))?;
+    find_program(program)
+        .with_context(|| format!("`{program}` is still missing after installing {package}"))
+}
+
+/// Installs the Debian `package` when this process is root; otherwise an
+/// error starting with `why` and giving the exact command to run.
+fn apt_install(package: &str, why: &str) -> Result<()> {
     if !is_root() {
-        bail!("`{program}` is not installed; install it with: sudo apt-get install -y {package}");
+        bail!("{why}; install it with: sudo apt-get install -y {package}");
     }
     let install = || {
         let mut command = Command::new("apt-get");
@@ -75,8 +84,72 @@ pub(crate) fn debian_program(program: &str, package: &str) -> Result<PathBuf> {
         )?;
         run_step(&format!("installing {package} (apt-get)"), &mut install())?;
     }
-    find_program(program)
-        .with_context(|| format!("`{program}` is still missing after installing {package}"))
+    Ok(())
+}
+
+/// The project's Python tool environment, independent of `CARGO_TARGET_DIR`
+/// (tools belong to the checkout, not to a build). `shoebox-test-support`
+/// uses the same directory and lock file.
+pub(crate) fn tools_dir() -> PathBuf {
+    project::root().join("target/tools")
+}
+
+/// `program` from the project's venv (`target/tools/venv`), installing
+/// `requirement` (a pip requirement such as `moto[server]==5.2.5`) when the
+/// program is missing or was installed from another requirement. Makes sure
+/// `python3` and its venv module are there first (apt as root, else the
+/// command to run).
+pub(crate) fn python_tool(requirement: &str, program: &str) -> Result<PathBuf> {
+    let tools = tools_dir();
+    let venv = tools.join("venv");
+    let installed = venv.join("bin").join(program);
+    // Which requirement the program was installed from, so that changing
+    // the pin reinstalls it.
+    let stamp = venv.join(format!("{program}.requirement"));
+    let current = |stamp: &Path| {
+        installed.is_file()
+            && std::fs::read_to_string(stamp).is_ok_and(|found| found.trim() == requirement)
+    };
+    if current(&stamp) {
+        return Ok(installed);
+    }
+    let python = debian_program("python3", "python3")?;
+    let has_venv = Command::new(&python)
+        .args(["-c", "import ensurepip, venv"])
+        .output()
+        .is_ok_and(|output| output.status.success());
+    if !has_venv {
+        apt_install("python3-venv", "python3 cannot create virtual environments")?;
+    }
+    std::fs::create_dir_all(&tools)
+        .with_context(|| format!("could not create {}", tools.display()))?;
+    // Test processes install into the same venv when run without the
+    // xtask; the lock keeps two pips from writing into it at once.
+    let lock_path = tools.join("venv.lock");
+    let lock = File::create(&lock_path)
+        .with_context(|| format!("could not create {}", lock_path.display()))?;
+    lock.lock()
+        .with_context(|| format!("could not lock {}", lock_path.display()))?;
+    if current(&stamp) {
+        return Ok(installed);
+    }
+    if !venv.join("bin/pip").is_file() {
+        let mut create = Command::new(&python);
+        create.args(["-m", "venv"]).arg(&venv);
+        run_step("creating target/tools/venv (python3 -m venv)", &mut create)?;
+    }
+    let mut install = Command::new(venv.join("bin/pip"));
+    install.args(["install", "--disable-pip-version-check", "-q", requirement]);
+    run_step(&format!("installing {requirement} (pip)"), &mut install)?;
+    if !installed.is_file() {
+        bail!(
+            "pip installed {requirement}, but {} is missing",
+            installed.display()
+        );
+    }
+    std::fs::write(&stamp, requirement)
+        .with_context(|| format!("could not write {}", stamp.display()))?;
+    Ok(installed)
 }
 
 #[cfg(test)]

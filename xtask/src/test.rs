@@ -2,8 +2,12 @@
 //! PostgreSQL cluster shared by all test binaries.
 //!
 //! The cluster's URL is handed to the tests as `SHOEBOX_TEST_PG_URL`
-//! (`shoebox-test-support` uses it when set, and starts its own otherwise).
+//! (`shoebox-test-support` uses it when set, and starts its own otherwise),
+//! and the S3-compatible test server (moto, installed into
+//! `target/tools/venv`) as `SHOEBOX_TEST_MOTO_SERVER`.
 //! Output streams as it comes; cargo's own colour detection applies.
+
+use std::path::Path;
 
 use shoebox_localpg::Cluster;
 
@@ -17,6 +21,13 @@ use crate::ui::Step;
 /// The variable through which the tests find the shared cluster.
 pub(crate) const TEST_PG_URL: &str = "SHOEBOX_TEST_PG_URL";
 
+/// The variable through which the tests find `moto_server`.
+const TEST_MOTO_SERVER: &str = "SHOEBOX_TEST_MOTO_SERVER";
+
+/// moto's S3 server, the S3-compatible store of the object storage tests.
+/// `shoebox-test-support` installs the same when run without the xtask.
+const MOTO_REQUIREMENT: &str = "moto[server]==5.2.5";
+
 /// Flags of `cargo xtask test` (and `ci`).
 #[derive(Debug, clap::Args)]
 pub(crate) struct Flags {
@@ -27,6 +38,8 @@ pub(crate) struct Flags {
 
 pub(crate) fn run(flags: &Flags) -> Result<()> {
     prerequisites::postgres()?;
+    let moto_server = prerequisites::python_tool(MOTO_REQUIREMENT, "moto_server")?;
+    crate::ui::note(&format!("{TEST_MOTO_SERVER}={}", moto_server.display()));
     let step = Step::start("starting a throwaway PostgreSQL for the tests");
     let cluster = match Cluster::start_ephemeral() {
         Ok(cluster) => {
@@ -41,7 +54,7 @@ pub(crate) fn run(flags: &Flags) -> Result<()> {
     let url = cluster.admin_url("postgres");
     crate::ui::note(&format!("{TEST_PG_URL}={url}"));
 
-    let result = run_tests(&url, &flags.test_args);
+    let result = run_tests(&url, &moto_server, &flags.test_args);
     // Stop the cluster whatever the tests did; their failure is the news.
     let stopped = cluster.stop();
     result?;
@@ -49,16 +62,36 @@ pub(crate) fn run(flags: &Flags) -> Result<()> {
     Ok(())
 }
 
-fn run_tests(url: &str, test_args: &[String]) -> Result<()> {
+fn run_tests(url: &str, moto_server: &Path, test_args: &[String]) -> Result<()> {
     for kind in ["--all-targets", "--doc"] {
         let mut command = project::cargo();
         command
             .args(["test", "--workspace", kind, "--locked"])
-            .env(TEST_PG_URL, url);
+            .env(TEST_PG_URL, url)
+            .env(TEST_MOTO_SERVER, moto_server);
         if !test_args.is_empty() {
             command.arg("--").args(test_args);
         }
         run_streamed(&mut command)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn test_support_installs_the_same_moto() {
+        let path = project::root().join("crates/shoebox-test-support/src/s3/install.rs");
+        let source = std::fs::read_to_string(&path).unwrap();
+        let expected = format!("MOTO_REQUIREMENT: &str = \"{MOTO_REQUIREMENT}\";");
+        assert!(
+            source.contains(&expected),
+            "{} must pin {MOTO_REQUIREMENT}",
+            path.display()
+        );
+        let variable = format!("MOTO_SERVER_VARIABLE: &str = \"{TEST_MOTO_SERVER}\";");
+        assert!(source.contains(&variable), "{}", path.display());
+    }
 }

@@ -11,11 +11,6 @@ use crate::settings::{Backend, StorageConfigError, StorageSettings, absolute_dir
 use crate::store::ObjectStoreBlobStore;
 use crate::writer::PartPolicy;
 
-/// Local objects are fsynced (file and directory) before a write returns:
-/// the database row that points at an object commits durably right after,
-/// and a crash must not leave a row whose original is an empty file.
-const LOCAL_FSYNC: bool = true;
-
 impl ObjectStoreBlobStore {
     /// The store the settings describe. A local directory is created when
     /// missing (relative ones against the working directory); an S3 store is
@@ -24,7 +19,7 @@ impl ObjectStoreBlobStore {
     /// Errors: [`StorageConfigError`], naming the offending key.
     pub fn from_settings(settings: &StorageSettings) -> Result<Self, StorageConfigError> {
         match settings.backend()? {
-            Backend::Local { directory } => local(&directory),
+            Backend::Local { directory, fsync } => local(&directory, fsync),
             Backend::Memory => Ok(Self::in_memory()),
             Backend::S3 {
                 bucket,
@@ -35,7 +30,11 @@ impl ObjectStoreBlobStore {
     }
 }
 
-fn local(directory: &Path) -> Result<ObjectStoreBlobStore, StorageConfigError> {
+/// With `fsync`, objects are on disk (file and directory) before a write
+/// returns: the database row that points at an object commits durably right
+/// after, and a power cut must not leave a row whose original is an empty
+/// file.
+fn local(directory: &Path, fsync: bool) -> Result<ObjectStoreBlobStore, StorageConfigError> {
     let cannot = |source| StorageConfigError::Directory {
         path: directory.to_owned(),
         source,
@@ -49,7 +48,7 @@ fn local(directory: &Path) -> Result<ObjectStoreBlobStore, StorageConfigError> {
         // Deleting the last object of a directory removes the directory, so
         // that per-photo and per-user directories do not pile up.
         .with_automatic_cleanup(true)
-        .with_fsync(LOCAL_FSYNC);
+        .with_fsync(fsync);
     Ok(ObjectStoreBlobStore::new(
         Arc::new(store),
         None,

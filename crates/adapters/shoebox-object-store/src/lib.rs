@@ -4,7 +4,8 @@
 //! port over the `object_store` crate, for three kinds of store chosen by
 //! [`StorageSettings::url`]:
 //!
-//! * `file:///dir` (the default, `file://./data/objects`): a local directory;
+//! * `file:///dir` (the default, `file://./data/objects`): a local directory,
+//!   fsynced on every write unless `storage.fsync = false`;
 //! * `memory://`: process memory, for tests;
 //! * `s3://bucket`: any S3-compatible service (endpoint, region, credentials,
 //!   path-style addressing), with presigned GET URLs.

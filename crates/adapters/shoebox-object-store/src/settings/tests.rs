@@ -19,7 +19,8 @@ fn the_default_is_a_directory_under_the_working_directory() {
     assert_eq!(
         settings.backend().unwrap(),
         Backend::Local {
-            directory: PathBuf::from("./data/objects")
+            directory: PathBuf::from("./data/objects"),
+            fsync: true,
         }
     );
 }
@@ -31,7 +32,8 @@ fn each_scheme_parses_into_its_backend() {
             .backend()
             .unwrap(),
         Backend::Local {
-            directory: PathBuf::from("/var/lib/shoebox")
+            directory: PathBuf::from("/var/lib/shoebox"),
+            fsync: true,
         }
     );
     assert_eq!(
@@ -200,6 +202,98 @@ fn unset_keys_are_left_out_of_serialized_output() {
     let rendered = toml::to_string(&StorageSettings::default()).unwrap();
     assert_eq!(
         rendered,
-        "url = \"file://./data/objects\"\npath_style = false\n"
+        "url = \"file://./data/objects\"\npath_style = false\nfsync = true\n"
+    );
+}
+
+#[test]
+fn fsync_can_be_turned_off_for_a_local_directory_only() {
+    let unsynced = StorageSettings {
+        fsync: false,
+        ..StorageSettings::new("file:///srv/objects")
+    };
+    assert_eq!(
+        unsynced.backend().unwrap(),
+        Backend::Local {
+            directory: PathBuf::from("/srv/objects"),
+            fsync: false,
+        }
+    );
+    for url in ["memory://", "s3://photos"] {
+        let settings = StorageSettings {
+            fsync: false,
+            ..StorageSettings::new(url)
+        };
+        assert_eq!(
+            error_of(&settings),
+            "storage.fsync only applies to file:// URLs"
+        );
+    }
+}
+
+/// The server's `[storage]` section, loaded the way it loads every section:
+/// `SHOEBOX_<SECTION>__<KEY>` variables, values parsed as numbers and
+/// booleans where they look like them, unknown keys reported by name.
+fn load_section(variables: &[(&str, &str)]) -> Result<StorageSettings, String> {
+    #[derive(Deserialize)]
+    struct Root {
+        #[serde(default)]
+        storage: StorageSettings,
+    }
+    let variables: config::Map<String, String> = variables
+        .iter()
+        .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
+        .collect();
+    let config = config::Config::builder()
+        .add_source(
+            config::Environment::with_prefix("SHOEBOX")
+                .prefix_separator("_")
+                .separator("__")
+                .try_parsing(true)
+                .source(Some(variables)),
+        )
+        .build()
+        .map_err(|error| error.to_string())?;
+    let mut unknown = Vec::new();
+    let root: Root = serde_ignored::deserialize(config, |path| unknown.push(path.to_string()))
+        .map_err(|error: config::ConfigError| error.to_string())?;
+    match unknown.first() {
+        Some(key) => Err(format!("unknown key {key}")),
+        None => Ok(root.storage),
+    }
+}
+
+#[test]
+fn the_section_embeds_in_the_layered_configuration() {
+    let settings = load_section(&[
+        ("SHOEBOX_STORAGE__URL", "s3://photos"),
+        ("SHOEBOX_STORAGE__ENDPOINT", "http://127.0.0.1:9000"),
+        ("SHOEBOX_STORAGE__REGION", "eu-central-1"),
+        ("SHOEBOX_STORAGE__ACCESS_KEY_ID", "AKIA0012345"),
+        ("SHOEBOX_STORAGE__SECRET_ACCESS_KEY", "s3cret/with+symbols="),
+        ("SHOEBOX_STORAGE__PATH_STYLE", "true"),
+    ])
+    .unwrap();
+    assert_eq!(settings.url, "s3://photos");
+    assert_eq!(settings.effective_region(), "eu-central-1");
+    assert!(settings.path_style);
+    assert_eq!(
+        settings.secret_access_key.as_ref().unwrap().expose_secret(),
+        "s3cret/with+symbols="
+    );
+    assert_eq!(
+        settings.access_key_id.as_ref().unwrap().expose_secret(),
+        "AKIA0012345"
+    );
+    settings.validate().unwrap();
+
+    let defaults = load_section(&[]).unwrap();
+    assert_eq!(defaults.url, DEFAULT_URL);
+    assert!(defaults.fsync);
+    let unsynced = load_section(&[("SHOEBOX_STORAGE__FSYNC", "false")]).unwrap();
+    assert!(!unsynced.fsync);
+    assert_eq!(
+        load_section(&[("SHOEBOX_STORAGE__BUCKET", "photos")]).unwrap_err(),
+        "unknown key storage.bucket"
     );
 }
