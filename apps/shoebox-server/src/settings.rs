@@ -10,13 +10,22 @@ use std::{collections::HashMap, path::PathBuf};
 
 use config::{Config, Environment, File};
 use serde::{Deserialize, Serialize};
-use shoebox_application::AuthSettings;
+use shoebox_application::{AuthSettings, PhotoSettings};
 use shoebox_crypto::PasswordHashingSettings;
 use shoebox_http::HttpSettings;
+use shoebox_object_store::StorageSettings;
 use shoebox_postgres::DatabaseSettings;
 use shoebox_telemetry::LogSettings;
 
 const PREFIX: &str = "SHOEBOX_";
+
+/// Settings that are text whatever they look like: the environment source
+/// would otherwise read a digits-only secret as a number (`0012345` → `12345`).
+const TEXT_SETTINGS: [(&str, &str); 3] = [
+    ("SHOEBOX_STORAGE__ACCESS_KEY_ID", "storage.access_key_id"),
+    ("SHOEBOX_STORAGE__SECRET_ACCESS_KEY", "storage.secret_access_key"),
+    ("SHOEBOX_STORAGE__REGION", "storage.region"),
+];
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
@@ -27,6 +36,8 @@ pub struct Settings {
     pub auth: AuthSettings,
     pub log: LogSettings,
     pub password_hashing: PasswordHashingSettings,
+    pub storage: StorageSettings,
+    pub photos: PhotoSettings,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -65,6 +76,7 @@ impl Settings {
             .filter(|(name, _)| {
                 name.strip_prefix(PREFIX)
                     .is_some_and(|rest| rest.contains("__"))
+                    && !TEXT_SETTINGS.iter().any(|(var, _)| var == name)
             })
             .map(|(name, value)| (name.clone(), value.clone()))
             .collect();
@@ -75,6 +87,13 @@ impl Settings {
                 .try_parsing(true)
                 .source(Some(settings_vars)),
         );
+        for (var, key) in TEXT_SETTINGS {
+            if let Some(value) = vars.get(var) {
+                builder = builder
+                    .set_override(key, value.clone())
+                    .map_err(|e| SettingsError::Invalid(e.to_string()))?;
+            }
+        }
         if let Some(url) = vars
             .get("DATABASE_URL")
             .filter(|_| !vars.contains_key("SHOEBOX_DATABASE__URL"))
@@ -106,6 +125,10 @@ impl Settings {
         if let Some(database) = &self.database {
             validate_database(database)?;
         }
+        self.storage
+            .validate()
+            .map_err(|e| SettingsError::Invalid(e.to_string()))?;
+        self.photos.validate().map_err(SettingsError::Invalid)?;
         Ok(())
     }
 

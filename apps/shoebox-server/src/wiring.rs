@@ -3,10 +3,13 @@
 use std::{fmt, sync::Arc, time::Duration};
 
 use shoebox_application::{
-    AccountService, AccountStores, AdministrationService, AuthenticationService, OperationsService,
-    ProvisioningService,
+    AccountService, AccountStores, AdministrationService, AlbumService, AuthenticationService,
+    OperationsService, PhotoService, PhotoStores, ProvisioningService, SharingService,
+    jobs::JobAdministrationService,
 };
 use shoebox_crypto::Argon2PasswordHasher;
+use shoebox_imaging::{RasterImageProcessor, StreamingImageInspector};
+use shoebox_object_store::ObjectStoreBlobStore;
 use shoebox_http::{HttpState, UseCases};
 use shoebox_ports::{
     inbound::Provisioning,
@@ -14,8 +17,9 @@ use shoebox_ports::{
 };
 use shoebox_postgres::{
     PostgresApiTokenRepository, PostgresDatabase, PostgresInvitationRepository,
-    PostgresLoginThrottleRepository, PostgresSchemaInspector, PostgresSessionRepository,
-    PostgresUserRepository,
+    PostgresAlbumRepository, PostgresJobQueue, PostgresLoginThrottleRepository,
+    PostgresPhotoRepository, PostgresSchemaInspector, PostgresSessionRepository,
+    PostgresShareLinkRepository, PostgresUserRepository,
 };
 
 use crate::{build_info::build_info, settings::Settings};
@@ -26,6 +30,9 @@ pub struct Application {
     pub use_cases: UseCases,
     pub provisioning: Arc<dyn Provisioning>,
     pub database: PostgresDatabase,
+    /// The ports the photo use cases and jobs share (the worker's handlers
+    /// are built from them).
+    pub photo_stores: PhotoStores,
 }
 
 impl fmt::Debug for Application {
@@ -49,7 +56,19 @@ impl Application {
             invitations: Arc::new(PostgresInvitationRepository::new(&database)),
             throttle: Arc::new(PostgresLoginThrottleRepository::new(&database)),
             hasher: Arc::new(Argon2PasswordHasher::new(settings.password_hashing)?),
-            clock,
+            clock: clock.clone(),
+        };
+        let limits = settings.photos.limits();
+        let blobs = ObjectStoreBlobStore::from_settings(&settings.storage)?;
+        tracing::debug!(store = blobs.describe(), "object storage");
+        let photo_stores = PhotoStores {
+            photos: Arc::new(PostgresPhotoRepository::new(&database)),
+            albums: Arc::new(PostgresAlbumRepository::new(&database)),
+            links: Arc::new(PostgresShareLinkRepository::new(&database)),
+            blobs: Arc::new(blobs),
+            inspector: Arc::new(StreamingImageInspector),
+            processor: Arc::new(RasterImageProcessor::new(limits)),
+            clock: clock.clone(),
         };
         let use_cases = UseCases {
             authentication: Arc::new(AuthenticationService::new(stores.clone(), &settings.auth)),
@@ -58,12 +77,23 @@ impl Application {
             operations: Arc::new(OperationsService::new(Arc::new(
                 PostgresSchemaInspector::new(&database),
             ))),
+            photos: Arc::new(PhotoService::new(
+                photo_stores.clone(),
+                settings.photos.clone(),
+            )),
+            albums: Arc::new(AlbumService::new(photo_stores.clone())),
+            sharing: Arc::new(SharingService::new(photo_stores.clone())),
+            jobs: Arc::new(JobAdministrationService::new(
+                Arc::new(PostgresJobQueue::new(&database)),
+                clock,
+            )),
         };
         let provisioning = Arc::new(ProvisioningService::new(stores));
         Ok(Self {
             use_cases,
             provisioning,
             database,
+            photo_stores,
         })
     }
 

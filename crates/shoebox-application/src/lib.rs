@@ -23,7 +23,8 @@ pub use authentication::{AccountStores, AuthenticationService};
 pub use operations::OperationsService;
 pub use photos::{
     AlbumService, MAKE_VARIANTS_JOB, OrphanSweep, PhotoService, PhotoSettings, PhotoStores,
-    SharingService, SweepReport, VariantMaker, photo_of_variants_job, variants_job,
+    SWEEP_ORPHANS_JOB, SharingService, SweepReport, VariantMaker, photo_of_variants_job,
+    variants_job,
 };
 pub use provisioning::ProvisioningService;
 pub use settings::AuthSettings;

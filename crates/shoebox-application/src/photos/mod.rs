@@ -3,6 +3,7 @@
 //! orphan sweeper.
 
 mod albums;
+mod handlers;
 mod service;
 mod settings;
 mod sharing;
@@ -18,6 +19,7 @@ use shoebox_ports::outbound::{
 };
 
 pub use albums::AlbumService;
+pub use handlers::SWEEP_ORPHANS_JOB;
 pub use service::PhotoService;
 pub use settings::PhotoSettings;
 pub use sharing::SharingService;

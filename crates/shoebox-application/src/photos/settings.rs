@@ -41,3 +41,22 @@ impl PhotoSettings {
         }
     }
 }
+
+impl PhotoSettings {
+    /// One line naming the first invalid key.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.max_upload_bytes == 0 {
+            return Err("photos.max_upload_bytes must be at least 1".to_owned());
+        }
+        if self.max_pixels == 0 {
+            return Err("photos.max_pixels must be at least 1".to_owned());
+        }
+        if self.quota_bytes == Some(0) {
+            return Err("photos.quota_bytes must be at least 1 (leave it unset for no quota)".to_owned());
+        }
+        if self.orphan_grace_hours == 0 {
+            return Err("photos.orphan_grace_hours must be at least 1: uploads in flight need time".to_owned());
+        }
+        Ok(())
+    }
+}
