@@ -5,7 +5,8 @@ use std::{fmt, sync::Arc, time::Duration};
 use shoebox_application::{
     AccountService, AccountStores, AdministrationService, AlbumService, AuthenticationService,
     OperationsService, PhotoService, PhotoStores, ProvisioningService, SharingService,
-    jobs::JobAdministrationService,
+    OrphanSweep, VariantMaker,
+    jobs::{JobAdministrationService, JobHandlers, ScheduledTask},
 };
 use shoebox_crypto::Argon2PasswordHasher;
 use shoebox_imaging::{RasterImageProcessor, StreamingImageInspector};
@@ -106,5 +107,23 @@ impl Application {
                 settings.auth.session_max_days.saturating_mul(86_400),
             ),
         }
+    }
+
+    /// Registers the photo jobs' handlers: variants for uploads, and the
+    /// orphan sweep.
+    pub fn register_photo_jobs(
+        &self,
+        handlers: &mut JobHandlers,
+        settings: &Settings,
+    ) -> anyhow::Result<()> {
+        let grace = settings.photos.orphan_grace();
+        handlers.register(Arc::new(VariantMaker::new(self.photo_stores.clone())))?;
+        handlers.register(Arc::new(OrphanSweep::new(self.photo_stores.clone(), grace)))?;
+        Ok(())
+    }
+
+    /// The photo tasks of the scheduler.
+    pub fn photo_schedule() -> Vec<ScheduledTask> {
+        vec![OrphanSweep::scheduled_task()]
     }
 }

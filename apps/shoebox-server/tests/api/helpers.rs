@@ -1,6 +1,6 @@
 //! `spawn_app()`: the whole application on port 0, with typed helpers.
 
-use std::net::TcpListener;
+use std::{net::TcpListener, sync::Arc};
 
 use reqwest::{Method, Response, StatusCode};
 use serde_json::{Value, json};
@@ -9,7 +9,9 @@ use shoebox_domain::{
     accounts::{DisplayName, EmailAddress, Role},
     auth::SignupMode,
 };
-use shoebox_ports::inbound::EnsureUser;
+use shoebox_application::jobs::{JobHandlers, Worker, WorkerSettings};
+use shoebox_ports::{inbound::EnsureUser, outbound::SystemClock};
+use shoebox_postgres::PostgresJobQueue;
 use shoebox_server::{settings::Settings, wiring::Application};
 use shoebox_test_support::TestDatabase;
 
@@ -17,6 +19,8 @@ pub const PASSWORD: &str = "velvet-otter-marches-north";
 
 pub struct TestApp {
     pub address: String,
+    /// The local object store's directory, removed with the app.
+    pub objects: tempfile::TempDir,
     /// Held so the database lives as long as the app; dropped with it.
     _database: TestDatabase,
     pub application: Application,
@@ -32,6 +36,7 @@ impl Drop for TestApp {
 
 pub struct TestAppBuilder {
     settings: Settings,
+    worker: bool,
 }
 
 pub fn builder() -> TestAppBuilder {
@@ -45,7 +50,10 @@ pub fn builder() -> TestAppBuilder {
         parallelism: 1,
         max_concurrent: 4,
     };
-    TestAppBuilder { settings }
+    TestAppBuilder {
+        settings,
+        worker: false,
+    }
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -55,6 +63,13 @@ pub async fn spawn_app() -> TestApp {
 impl TestAppBuilder {
     pub fn signup(mut self, mode: SignupMode) -> Self {
         self.settings.auth.signup = mode;
+        self
+    }
+
+    /// Runs a job worker (the photo handlers) beside the server, as
+    /// `serve --with-worker` does.
+    pub fn with_worker(mut self) -> Self {
+        self.worker = true;
         self
     }
 
@@ -74,12 +89,18 @@ impl TestAppBuilder {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let address = format!("http://{}", listener.local_addr().unwrap());
         self.settings.http.public_url = address.clone();
+        let objects = tempfile::tempdir().unwrap();
+        self.settings.storage.url = format!("file://{}", objects.path().display());
         let application = Application::build(&self.settings).unwrap();
+        if self.worker {
+            spawn_worker(&application, &self.settings, db.settings()).await;
+        }
         let server = shoebox_http::serve(listener, application.http_state(&self.settings)).unwrap();
         let handle = server.handle();
         actix_web::rt::spawn(server);
         TestApp {
             address,
+            objects,
             _database: db,
             application,
             server: handle,
@@ -87,7 +108,49 @@ impl TestAppBuilder {
     }
 }
 
+/// A worker with the photo handlers, woken by LISTEN/NOTIFY; it stops when
+/// the test's runtime ends.
+async fn spawn_worker(
+    application: &Application,
+    settings: &Settings,
+    database: shoebox_postgres::DatabaseSettings,
+) {
+    let mut handlers = JobHandlers::new();
+    application
+        .register_photo_jobs(&mut handlers, settings)
+        .unwrap();
+    let queue = PostgresJobQueue::listening(&application.database, &database).await;
+    let worker = Worker::new(
+        "test-worker",
+        Arc::new(queue),
+        Arc::new(SystemClock),
+        handlers,
+        WorkerSettings::default(),
+    );
+    actix_web::rt::spawn(worker.run(std::future::pending()));
+}
+
 impl TestApp {
+    /// Every object key in the store, sorted.
+    pub fn object_keys(&self) -> Vec<String> {
+        let root = self.objects.path();
+        let mut keys = Vec::new();
+        let mut pending = vec![root.to_path_buf()];
+        while let Some(dir) = pending.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    pending.push(path);
+                } else {
+                    let key = path.strip_prefix(root).unwrap().to_string_lossy().into_owned();
+                    keys.push(key);
+                }
+            }
+        }
+        keys.sort();
+        keys
+    }
+
     /// A new browser: its own cookie jar, no CSRF token yet.
     pub fn client(&self) -> Client {
         Client {
@@ -206,4 +269,41 @@ pub async fn problem(response: Response) -> (StatusCode, Value) {
         "status {status}"
     );
     (status, response.json().await.unwrap())
+}
+
+/// Uploads `files` (name, bytes) in one multipart request.
+pub async fn upload(client: &Client, files: Vec<(&str, Vec<u8>)>) -> Response {
+    let mut form = reqwest::multipart::Form::new();
+    for (name, bytes) in files {
+        let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned());
+        form = form.part("file", part);
+    }
+    client
+        .request(Method::POST, "/api/v1/photos")
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// The photo once the worker is done with it (ready or failed), polling its
+/// status with a deadline.
+pub async fn settled_photo(client: &Client, id: &str) -> Value {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let photo: Value = client
+            .get(&format!("/api/v1/photos/{id}"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        if photo["status"] != "processing" {
+            return photo;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "photo {id} still processing after 60 s"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
 }

@@ -6,4 +6,5 @@ mod accounts;
 mod admin;
 mod auth;
 mod cli;
+mod photos;
 mod helpers;

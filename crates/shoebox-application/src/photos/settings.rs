@@ -34,6 +34,12 @@ impl Default for PhotoSettings {
 }
 
 impl PhotoSettings {
+    /// How old an object without a photo row must be before it is swept.
+    pub fn orphan_grace(&self) -> chrono::TimeDelta {
+        let hours = i64::try_from(self.orphan_grace_hours).unwrap_or(i64::MAX);
+        chrono::TimeDelta::try_hours(hours).unwrap_or(chrono::TimeDelta::MAX)
+    }
+
     pub fn limits(&self) -> ImageLimits {
         ImageLimits {
             max_bytes: self.max_upload_bytes,
