@@ -9,6 +9,7 @@
 //! here; the functions panic only if that ever stops being true.
 
 mod bad;
+mod mpf;
 pub mod tiff;
 
 use std::io::Cursor;
@@ -21,6 +22,7 @@ use image::{
 use shoebox_domain::imaging::Orientation;
 
 pub use bad::{BadInput, bad_inputs};
+pub use mpf::jpeg_with_gain_map;
 
 /// The EXIF written into a sample JPEG; `None` fields are left out.
 #[derive(Debug, Clone, Default, PartialEq)]
