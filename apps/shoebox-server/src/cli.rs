@@ -36,6 +36,22 @@ pub enum Command {
         #[command(subcommand)]
         command: ConfigCommand,
     },
+    /// Measure thumbnail throughput on one photo (for `cargo xtask bench`).
+    #[command(hide = true)]
+    BenchThumbnail(BenchThumbnailArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BenchThumbnailArgs {
+    /// The photo to make 400-pixel thumbnails of; prints `{"photos_per_second": x}`.
+    #[arg(required_unless_present = "generate_sample")]
+    pub file: Option<std::path::PathBuf>,
+    /// How long to measure, in seconds.
+    #[arg(long, default_value_t = 5)]
+    pub seconds: u64,
+    /// Write the 12-megapixel bench photo (a JPEG) to this path instead.
+    #[arg(long, conflicts_with = "file")]
+    pub generate_sample: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -5,13 +5,15 @@
 //! Steps: build `shoebox` (release), make sure `wrk` is installed, start a
 //! throwaway cluster, measure the pgbench select-only reference, migrate,
 //! serve, sign up a bench user, run the scenarios while sampling the server's
-//! memory, print the table and the targets. Missed targets print FAIL and
+//! memory, then measure thumbnails against `vipsthumbnail` on one 12-MP
+//! JPEG (`thumbnails`), print the table and the targets. Missed targets print FAIL and
 //! only fail the command with `--strict`; a load generator that cannot run
 //! always fails it. Everything started is stopped at the end.
 
 mod pgbench;
 mod report;
 mod rss;
+mod thumbnails;
 mod wrk;
 
 use std::path::{Path, PathBuf};
@@ -105,17 +107,27 @@ pub(crate) fn run(flags: &Flags) -> Result<()> {
     server.terminate()?;
     cluster.stop()?;
 
-    print_report(reference_tps, &measured, flags.strict)
+    // Imaging, apart from the HTTP scenarios: thumbnails against vipsthumbnail.
+    let thumbnails = thumbnails::measure(&binary, &work_dir, flags.duration)?;
+
+    print_report(reference_tps, &measured, &thumbnails, flags.strict)
 }
 
-fn print_report(reference_tps: f64, measured: &[Measured], strict: bool) -> Result<()> {
+fn print_report(
+    reference_tps: f64,
+    measured: &[Measured],
+    thumbnails: &thumbnails::ThumbnailRates,
+    strict: bool,
+) -> Result<()> {
     let [me, _healthz, login_storm] = measured else {
         bail!("expected three scenarios, measured {}", measured.len());
     };
-    let verdicts = report::verdicts(reference_tps, me, login_storm);
+    let mut verdicts = report::verdicts(reference_tps, me, login_storm);
+    verdicts.push(thumbnails.verdict());
     print_out(&format!(
-        "\n{}\n{}",
+        "\n{}{}\n{}",
         report::table(reference_tps, measured),
+        thumbnails.line(),
         report::verdict_lines(&verdicts)
     ));
     for row in measured {

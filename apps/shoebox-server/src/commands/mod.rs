@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 mod admin;
+mod bench;
 mod migrate;
 mod serve;
 
@@ -31,6 +32,7 @@ pub async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             say(document.to_pretty_json()?);
             Ok(())
         }
+        Command::BenchThumbnail(args) => bench::bench_thumbnail(args).await,
         Command::Config {
             command: ConfigCommand::Check,
         } => {

@@ -2,21 +2,25 @@
 //! for the dimensions, APP1 for EXIF), then each entropy-coded scan skimmed
 //! for its next marker, until the end of image.
 //!
-//! After the end-of-image marker only NUL bytes are allowed: some cameras and
-//! card tools pad files to a block size with zeros, which carry nothing, while
-//! anything else there (a ZIP, a script) is what makes a polyglot.
+//! After the end-of-image marker only two things are allowed: NUL bytes (some
+//! cameras and card tools pad files with zeros, which carry nothing), and the
+//! secondary images an MPF index declares (previews, HDR gain maps), each of
+//! which must itself be a complete JPEG filling exactly its declared size.
+//! Anything else there (a ZIP, a script) is what makes a polyglot.
 
-use shoebox_domain::imaging::ImageRejection;
+use shoebox_domain::imaging::{ImageLimits, ImageRejection};
 
 use super::{
     Findings, MAX_EXIF_BYTES,
     gather::{Gather, advance, be_u16, keep_bounded},
+    mpf,
 };
 
 const SOI: u8 = 0xD8;
 const EOI: u8 = 0xD9;
 const SOS: u8 = 0xDA;
 const APP1: u8 = 0xE1;
+const APP2: u8 = 0xE2;
 /// Bytes of a frame header needed: precision, height, width, components.
 const FRAME_HEADER: usize = 6;
 
@@ -41,6 +45,8 @@ enum State {
     ScanFf,
     /// After the end of image.
     Trailer,
+    /// Inside a secondary image declared by the MPF index.
+    Secondary { remaining: u64 },
 }
 
 #[derive(Debug, Default)]
@@ -50,6 +56,26 @@ pub(crate) struct JpegParser {
     kept: Vec<u8>,
     frame_seen: bool,
     scan_seen: bool,
+    /// Bytes fed before the current chunk.
+    consumed: u64,
+    /// Where the current segment's payload starts in the file.
+    payload_start: u64,
+    /// A secondary image: one of these never has secondary images itself.
+    nested: bool,
+    /// From the MPF index: where its offsets count from, and the images.
+    mpf: Option<(u64, Vec<(u64, u64)>)>,
+    /// Secondary images still expected after the end of image, as
+    /// `(start, size)` in the file, in order.
+    secondary: Vec<(u64, u64)>,
+    current: Option<Box<SecondaryImage>>,
+}
+
+/// A secondary image being checked, with findings of its own (its size is
+/// held to the pixel limit; its EXIF is not the photo's).
+#[derive(Debug)]
+struct SecondaryImage {
+    parser: JpegParser,
+    findings: Findings,
 }
 
 fn is_frame_header(marker: u8) -> bool {
@@ -59,10 +85,19 @@ fn is_frame_header(marker: u8) -> bool {
 impl JpegParser {
     pub(crate) fn feed(
         &mut self,
-        mut input: &[u8],
+        input: &[u8],
         findings: &mut Findings,
     ) -> Result<(), ImageRejection> {
+        let outcome = self.walk(input, findings);
+        self.consumed += input.len() as u64;
+        outcome
+    }
+
+    fn walk(&mut self, chunk: &[u8], findings: &mut Findings) -> Result<(), ImageRejection> {
+        let mut input = chunk;
         while let Some((&byte, rest)) = input.split_first() {
+            // The file offset of `byte`.
+            let position = self.consumed + (chunk.len() - input.len()) as u64;
             match self.state {
                 State::Start => {
                     let Some(soi) = self.gather.take(&mut input, 2) else {
@@ -82,13 +117,14 @@ impl JpegParser {
                 }
                 State::MarkerCode => {
                     input = rest;
-                    self.marker(byte)?;
+                    self.marker(byte, position + 1)?;
                 }
                 State::Length(marker) => {
                     let Some(bytes) = self.gather.take(&mut input, 2) else {
                         continue;
                     };
                     let length = be_u16(bytes, 0);
+                    self.payload_start = self.consumed + (chunk.len() - input.len()) as u64;
                     self.segment(marker, length, findings)?;
                 }
                 State::Payload {
@@ -121,25 +157,80 @@ impl JpegParser {
                         // Stuffed zero and restart markers belong to the scan.
                         0x00 | 0xD0..=0xD7 => self.state = State::Scan,
                         0xFF => {}
-                        code => self.marker(code)?,
+                        code => self.marker(code, position + 1)?,
                     }
                 }
-                State::Trailer => {
-                    if input.iter().any(|&byte| byte != 0) {
-                        return Err(ImageRejection::TrailingData);
+                State::Trailer => self.trailer(&mut input, position, findings.limits)?,
+                State::Secondary { mut remaining } => {
+                    let bytes = advance(&mut input, &mut remaining);
+                    self.state = State::Secondary { remaining };
+                    let image = self.current.as_mut().ok_or(ImageRejection::TrailingData)?;
+                    image
+                        .parser
+                        .feed(bytes, &mut image.findings)
+                        .map_err(|rejection| match rejection {
+                            // Declared as an image, but not one: a payload.
+                            ImageRejection::UnsupportedFormat => ImageRejection::TrailingData,
+                            other => other,
+                        })?;
+                    if remaining == 0 {
+                        image.parser.finish()?;
+                        self.current = None;
+                        self.state = State::Trailer;
                     }
-                    input = &[];
                 }
             }
         }
         Ok(())
     }
 
-    fn marker(&mut self, code: u8) -> Result<(), ImageRejection> {
+    /// Bytes after the end of image: zeros, up to the next declared
+    /// secondary image, which then starts.
+    fn trailer(
+        &mut self,
+        input: &mut &[u8],
+        position: u64,
+        limits: ImageLimits,
+    ) -> Result<(), ImageRejection> {
+        let Some(&(start, size)) = self.secondary.first() else {
+            if input.iter().any(|&byte| byte != 0) {
+                return Err(ImageRejection::TrailingData);
+            }
+            *input = &[];
+            return Ok(());
+        };
+        if position == start {
+            self.secondary.remove(0);
+            self.current = Some(Box::new(SecondaryImage {
+                parser: JpegParser {
+                    nested: true,
+                    ..JpegParser::default()
+                },
+                findings: Findings {
+                    limits,
+                    dimensions: None,
+                    exif: None,
+                },
+            }));
+            self.state = State::Secondary { remaining: size };
+            return Ok(());
+        }
+        let mut gap = start - position;
+        let padding = advance(input, &mut gap);
+        if padding.iter().any(|&byte| byte != 0) {
+            return Err(ImageRejection::TrailingData);
+        }
+        Ok(())
+    }
+
+    fn marker(&mut self, code: u8, next: u64) -> Result<(), ImageRejection> {
         self.state = match code {
             0xFF => State::MarkerCode,
             EOI if !self.scan_seen => return Err(ImageRejection::corrupt("no image data")),
-            EOI => State::Trailer,
+            EOI => {
+                self.secondary = self.declared_secondary_images(next);
+                State::Trailer
+            }
             SOI | 0x00 => return Err(ImageRejection::corrupt("invalid JPEG marker")),
             // Markers without a length.
             0x01 | 0xD0..=0xD7 => State::Marker,
@@ -157,12 +248,13 @@ impl JpegParser {
         let payload = length
             .checked_sub(2)
             .ok_or_else(|| ImageRejection::corrupt("invalid JPEG segment length"))?;
+        let is_mpf_index = marker == APP2 && !self.nested && self.mpf.is_none();
         let keep = if is_frame_header(marker) {
             if usize::from(payload) < FRAME_HEADER {
                 return Err(ImageRejection::corrupt("invalid JPEG frame header"));
             }
             FRAME_HEADER
-        } else if marker == APP1 && !findings.has_exif() {
+        } else if (marker == APP1 && !findings.has_exif()) || is_mpf_index {
             MAX_EXIF_BYTES
         } else {
             0
@@ -190,6 +282,12 @@ impl JpegParser {
             APP1 => {
                 if let Some(tiff) = self.kept.strip_prefix(b"Exif\0\0") {
                     findings.exif(tiff.to_vec());
+                }
+            }
+            APP2 if !self.nested && self.mpf.is_none() => {
+                if let Some(tiff) = self.kept.strip_prefix(b"MPF\0") {
+                    let images = mpf::secondary_images(tiff).unwrap_or_default();
+                    self.mpf = Some((self.payload_start + 4, images));
                 }
             }
             SOS => {
@@ -230,9 +328,31 @@ impl JpegParser {
         Ok(())
     }
 
+    /// The secondary images in file positions, if they follow the primary
+    /// image (ending at `end`) in order without overlapping; otherwise none,
+    /// and whatever follows is trailing data.
+    fn declared_secondary_images(&self, end: u64) -> Vec<(u64, u64)> {
+        let Some((base, images)) = &self.mpf else {
+            return Vec::new();
+        };
+        let mut placed: Vec<(u64, u64)> = images
+            .iter()
+            .map(|&(offset, size)| (base + offset, size))
+            .collect();
+        placed.sort_unstable();
+        let mut cursor = end;
+        for &(start, size) in &placed {
+            if start < cursor || size == 0 {
+                return Vec::new();
+            }
+            cursor = start + size;
+        }
+        placed
+    }
+
     pub(crate) fn finish(&self) -> Result<(), ImageRejection> {
         match self.state {
-            State::Trailer => Ok(()),
+            State::Trailer if self.secondary.is_empty() => Ok(()),
             _ => Err(ImageRejection::Truncated),
         }
     }

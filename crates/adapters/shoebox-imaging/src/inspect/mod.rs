@@ -6,6 +6,7 @@
 mod gather;
 mod gif;
 mod jpeg;
+mod mpf;
 mod png;
 mod webp;
 

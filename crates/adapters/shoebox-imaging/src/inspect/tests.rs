@@ -295,3 +295,23 @@ fn a_progressive_multi_scan_jpeg_is_walked_to_its_end() {
     bytes.extend_from_slice(&[0xFF, 0xD9]);
     assert_eq!(accepted(&bytes), ImageFacts::new(ImageFormat::Jpeg, 12, 10));
 }
+
+#[test]
+fn secondary_images_declared_by_mpf_are_part_of_the_photo() {
+    let photo = samples::jpeg_with_gain_map(160, 120);
+    assert_eq!(
+        accepted(&photo),
+        ImageFacts::new(ImageFormat::Jpeg, 160, 120)
+    );
+    // Cut inside the gain map, or right before it: the photo is incomplete.
+    let gain_map_start =
+        photo.len() - samples::jpeg_seeded(40, 30, 6, &SampleExif::default()).len();
+    for cut in [gain_map_start, gain_map_start + 50, photo.len() - 1] {
+        let failure = scan_all(&photo[..cut], ImageLimits::default()).unwrap_err();
+        assert_eq!(
+            failure,
+            Failure::Finish(ImageRejection::Truncated),
+            "cut at {cut}"
+        );
+    }
+}

@@ -51,6 +51,16 @@ pub fn bad_inputs() -> Vec<BadInput> {
             ImageRejectionKind::TrailingData,
         ),
         input(
+            "gain-map-then-zip.jpg",
+            [super::jpeg_with_gain_map(64, 48), zip()].concat(),
+            ImageRejectionKind::TrailingData,
+        ),
+        input(
+            "mpf-declared-zip.jpg",
+            super::mpf::with_secondary(&jpeg(64, 48, SampleExif::default()), &zip()),
+            ImageRejectionKind::TrailingData,
+        ),
+        input(
             "png-then-html.png",
             [png(8, 8, false), b"<script>alert(1)</script>".to_vec()].concat(),
             ImageRejectionKind::TrailingData,

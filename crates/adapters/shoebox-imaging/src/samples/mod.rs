@@ -9,6 +9,7 @@
 //! here; the functions panic only if that ever stops being true.
 
 mod bad;
+mod mpf;
 pub mod tiff;
 
 use std::io::Cursor;
@@ -21,6 +22,7 @@ use image::{
 use shoebox_domain::imaging::Orientation;
 
 pub use bad::{BadInput, bad_inputs};
+pub use mpf::jpeg_with_gain_map;
 
 /// The EXIF written into a sample JPEG; `None` fields are left out.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -198,6 +200,14 @@ fn landscape(width: u32, height: u32, seed: u64) -> RgbImage {
             .rev()
             .find(|(_, ridge)| fy >= ridge[x as usize])
             .map(|(colour, ridge)| mix(*colour, [0.0; 3], (fy - ridge[x as usize]) / h));
+        // Texture on the ground, faint sensor noise in the sky: real photos
+        // have this detail, and it is what makes decoding them cost.
+        let texture = if ground.is_some() {
+            GROUND_TEXTURE
+        } else {
+            SKY_NOISE
+        };
+        let noise = grain(x, y, seed) * texture;
         let pixel = ground.unwrap_or_else(|| {
             let sky = mix(zenith, horizon, fy / (h * 0.7));
             let distance = ((fx - sun_x).powi(2) + (fy - sun_y).powi(2)).sqrt();
@@ -207,8 +217,19 @@ fn landscape(width: u32, height: u32, seed: u64) -> RgbImage {
                 (distance - sun_radius) / (sun_radius * 0.15),
             )
         });
-        Rgb(pixel.map(|channel| channel as u8))
+        Rgb(pixel.map(|channel| (channel + noise).clamp(0.0, 255.0) as u8))
     })
+}
+
+const GROUND_TEXTURE: f32 = 28.0;
+const SKY_NOISE: f32 = 6.0;
+
+/// Deterministic noise in -0.5..0.5 for a pixel.
+fn grain(x: u32, y: u32, seed: u64) -> f32 {
+    let mut hash = (u64::from(x) << 32 | u64::from(y)) ^ seed.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    hash = (hash ^ (hash >> 33)).wrapping_mul(0xFF51_AFD7_ED55_8CCD);
+    hash = (hash ^ (hash >> 33)).wrapping_mul(0xC4CE_B9FE_1A85_EC53);
+    (hash >> 56) as f32 / 255.0 - 0.5
 }
 
 /// Fades the picture to transparent towards its edges.
