@@ -25,12 +25,30 @@ pub struct TestApp {
     _database: TestDatabase,
     pub application: Application,
     server: actix_web::dev::ServerHandle,
+    worker: Option<WorkerThread>,
 }
 
 impl Drop for TestApp {
     fn drop(&mut self) {
         // Stops accepting at once; the test's runtime ending finishes the job.
         drop(self.server.stop(false));
+        if let Some(worker) = self.worker.take() {
+            worker.stop();
+        }
+    }
+}
+
+/// A job worker on a thread and runtime of its own, so that it can be
+/// stopped and joined while the test's runtime still runs.
+struct WorkerThread {
+    stop: tokio::sync::oneshot::Sender<()>,
+    thread: std::thread::JoinHandle<()>,
+}
+
+impl WorkerThread {
+    fn stop(self) {
+        let _ = self.stop.send(());
+        self.thread.join().expect("the worker thread panicked");
     }
 }
 
@@ -92,9 +110,9 @@ impl TestAppBuilder {
         let objects = tempfile::tempdir().unwrap();
         self.settings.storage.url = format!("file://{}", objects.path().display());
         let application = Application::build(&self.settings).unwrap();
-        if self.worker {
-            spawn_worker(&application, &self.settings, db.settings()).await;
-        }
+        let worker = self
+            .worker
+            .then(|| spawn_worker(&application, &self.settings, db.settings()));
         let server = shoebox_http::serve(listener, application.http_state(&self.settings)).unwrap();
         let handle = server.handle();
         actix_web::rt::spawn(server);
@@ -104,30 +122,54 @@ impl TestAppBuilder {
             _database: db,
             application,
             server: handle,
+            worker,
         }
     }
 }
 
-/// A worker with the photo handlers, woken by LISTEN/NOTIFY; it stops when
-/// the test's runtime ends.
-async fn spawn_worker(
+/// A worker with the photo handlers, woken by LISTEN/NOTIFY.
+fn spawn_worker(
     application: &Application,
     settings: &Settings,
     database: shoebox_postgres::DatabaseSettings,
-) {
-    let mut handlers = JobHandlers::new();
-    application
-        .register_photo_jobs(&mut handlers, settings)
-        .unwrap();
-    let queue = PostgresJobQueue::listening(&application.database, &database).await;
-    let worker = Worker::new(
-        "test-worker",
-        Arc::new(queue),
-        Arc::new(SystemClock),
-        handlers,
-        WorkerSettings::default(),
-    );
-    actix_web::rt::spawn(worker.run(std::future::pending()));
+) -> WorkerThread {
+    let _ = application;
+    let settings = settings.clone();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let thread = std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async move {
+            // The worker's own object graph and pool, as in a worker process:
+            // everything it holds lives and ends inside this runtime.
+            let application = Application::build(&settings).unwrap();
+            let mut handlers = JobHandlers::new();
+            application
+                .register_photo_jobs(&mut handlers, &settings)
+                .unwrap();
+            let queue = PostgresJobQueue::listening(&application.database, &database).await;
+            let worker_settings = WorkerSettings {
+                shutdown_grace_seconds: 5,
+                ..WorkerSettings::default()
+            };
+            let worker = Worker::new(
+                "test-worker",
+                Arc::new(queue),
+                Arc::new(SystemClock),
+                handlers,
+                worker_settings,
+            );
+            worker
+                .run(async {
+                    let _ = stopped.await;
+                })
+                .await;
+        });
+    });
+    WorkerThread { stop, thread }
 }
 
 impl TestApp {

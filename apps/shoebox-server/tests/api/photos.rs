@@ -185,7 +185,14 @@ async fn bad_files_are_refused_and_leave_nothing_behind() {
         let listed: Value = owner.get("/api/v1/photos").await.json().await.unwrap();
         assert_eq!(listed["items"], json!([]), "{name}");
     }
-    let (status, body) = problem(upload(&owner, vec![]).await).await;
+    let form = reqwest::multipart::Form::new().text("note", "no file here");
+    let response = owner
+        .request(Method::POST, "/api/v1/photos")
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = problem(response).await;
     assert_eq!((status, body["type"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("/problems/no-file")));
 }
 

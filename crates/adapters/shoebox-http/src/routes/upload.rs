@@ -19,6 +19,7 @@ pub async fn receive(
     let mut staged = Vec::new();
     if let Err(error) = receive_fields(&actor, photos, &mut multipart, &mut staged).await {
         photos.discard(staged).await;
+        drain(&mut multipart).await;
         return Err(error);
     }
     photos.complete_upload(actor, staged).await
@@ -67,4 +68,21 @@ async fn copy(
         upload.write(chunk).await?;
     }
     Ok(())
+}
+
+/// Most bytes read and thrown away after a refusal so that the client, still
+/// sending, gets to read the answer; past this the connection is closed.
+const DRAIN_LIMIT: u64 = 256 * 1024 * 1024;
+
+/// Reads and discards what is left of the body.
+async fn drain(multipart: &mut Multipart) {
+    let mut drained = 0u64;
+    while let Some(Ok(mut field)) = multipart.next().await {
+        while let Some(Ok(chunk)) = field.next().await {
+            drained += chunk.len() as u64;
+            if drained > DRAIN_LIMIT {
+                return;
+            }
+        }
+    }
 }
