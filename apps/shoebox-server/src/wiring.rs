@@ -5,17 +5,19 @@ use std::{fmt, sync::Arc, time::Duration};
 use shoebox_application::{
     AccountService, AccountStores, AdministrationService, AuthenticationService, OperationsService,
     ProvisioningService,
+    jobs::{JobAdministrationService, JobHandlers, PurgeExpiredHandler, ScheduledTask},
 };
 use shoebox_crypto::Argon2PasswordHasher;
+use shoebox_domain::jobs::PurgePolicy;
 use shoebox_http::{HttpState, UseCases};
 use shoebox_ports::{
     inbound::Provisioning,
-    outbound::{Clock, SystemClock},
+    outbound::{Clock, JobQueue, MaintenanceRepository, SystemClock},
 };
 use shoebox_postgres::{
-    PostgresApiTokenRepository, PostgresDatabase, PostgresInvitationRepository,
-    PostgresLoginThrottleRepository, PostgresSchemaInspector, PostgresSessionRepository,
-    PostgresUserRepository,
+    PostgresApiTokenRepository, PostgresDatabase, PostgresInvitationRepository, PostgresJobQueue,
+    PostgresLoginThrottleRepository, PostgresMaintenanceRepository, PostgresSchemaInspector,
+    PostgresSessionRepository, PostgresUserRepository,
 };
 
 use crate::{build_info::build_info, settings::Settings};
@@ -26,6 +28,12 @@ pub struct Application {
     pub use_cases: UseCases,
     pub provisioning: Arc<dyn Provisioning>,
     pub database: PostgresDatabase,
+    /// For enqueueing and the admin view; workers get a listening queue
+    /// (see `background`).
+    pub job_queue: Arc<dyn JobQueue>,
+    pub clock: Arc<dyn Clock>,
+    maintenance: Arc<dyn MaintenanceRepository>,
+    purge_policy: PurgePolicy,
 }
 
 impl fmt::Debug for Application {
@@ -49,8 +57,9 @@ impl Application {
             invitations: Arc::new(PostgresInvitationRepository::new(&database)),
             throttle: Arc::new(PostgresLoginThrottleRepository::new(&database)),
             hasher: Arc::new(Argon2PasswordHasher::new(settings.password_hashing)?),
-            clock,
+            clock: Arc::clone(&clock),
         };
+        let job_queue: Arc<dyn JobQueue> = Arc::new(PostgresJobQueue::new(&database));
         let use_cases = UseCases {
             authentication: Arc::new(AuthenticationService::new(stores.clone(), &settings.auth)),
             accounts: Arc::new(AccountService::new(stores.clone())),
@@ -58,13 +67,37 @@ impl Application {
             operations: Arc::new(OperationsService::new(Arc::new(
                 PostgresSchemaInspector::new(&database),
             ))),
+            jobs: Arc::new(JobAdministrationService::new(
+                Arc::clone(&job_queue),
+                Arc::clone(&clock),
+            )),
         };
         let provisioning = Arc::new(ProvisioningService::new(stores));
         Ok(Self {
             use_cases,
             provisioning,
+            maintenance: Arc::new(PostgresMaintenanceRepository::new(&database)),
             database,
+            job_queue,
+            clock,
+            purge_policy: PurgePolicy::new(settings.auth.throttle_policy().window),
         })
+    }
+
+    /// The handler of every kind of job, one line each.
+    pub fn job_handlers(&self) -> anyhow::Result<JobHandlers> {
+        let mut handlers = JobHandlers::new();
+        handlers.register(Arc::new(PurgeExpiredHandler::new(
+            Arc::clone(&self.maintenance),
+            Arc::clone(&self.clock),
+            self.purge_policy,
+        )))?;
+        Ok(handlers)
+    }
+
+    /// What the scheduler enqueues, and when.
+    pub fn scheduled_tasks(&self) -> Vec<ScheduledTask> {
+        vec![PurgeExpiredHandler::scheduled_task()]
     }
 
     pub fn http_state(&self, settings: &Settings) -> HttpState {
