@@ -16,7 +16,9 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve the HTTP API, the API docs and (later) the web app.
-    Serve,
+    Serve(ServeArgs),
+    /// Run background jobs and the scheduler until SIGTERM or SIGINT.
+    Worker,
     /// Apply pending database migrations (under an advisory lock), show their status, or wait for them.
     Migrate(MigrateArgs),
     /// Manage accounts.
@@ -52,6 +54,13 @@ pub struct BenchThumbnailArgs {
     /// Write the 12-megapixel bench photo (a JPEG) to this path instead.
     #[arg(long, conflicts_with = "file")]
     pub generate_sample: Option<std::path::PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Also run the background worker and scheduler in this process (a single machine).
+    #[arg(long)]
+    pub with_worker: bool,
 }
 
 #[derive(Debug, Args)]

@@ -9,6 +9,7 @@
 //! a use case or an adapter's operational entry point (migrations), and prints
 //! the outcome.
 
+pub mod background;
 pub mod build_info;
 pub mod cli;
 mod commands;

@@ -10,7 +10,7 @@ use std::{collections::HashMap, path::PathBuf};
 
 use config::{Config, Environment, File};
 use serde::{Deserialize, Serialize};
-use shoebox_application::{AuthSettings, PhotoSettings};
+use shoebox_application::{AuthSettings, PhotoSettings, jobs::WorkerSettings};
 use shoebox_crypto::PasswordHashingSettings;
 use shoebox_http::HttpSettings;
 use shoebox_object_store::StorageSettings;
@@ -38,6 +38,8 @@ pub struct Settings {
     pub password_hashing: PasswordHashingSettings,
     pub storage: StorageSettings,
     pub photos: PhotoSettings,
+    /// Background jobs: `shoebox worker` and `shoebox serve --with-worker`.
+    pub worker: WorkerSettings,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -119,6 +121,7 @@ impl Settings {
     fn validate(&self) -> Result<(), SettingsError> {
         self.http.validate().map_err(SettingsError::Invalid)?;
         self.auth.validate().map_err(SettingsError::Invalid)?;
+        self.worker.validate().map_err(SettingsError::Invalid)?;
         self.log
             .validate()
             .map_err(|e| SettingsError::Invalid(e.to_string()))?;
@@ -209,6 +212,22 @@ mod tests {
     }
 
     #[test]
+    fn worker_settings_come_from_their_section() {
+        let settings = Settings::load_from(vars(&[
+            ("SHOEBOX_WORKER__CONCURRENCY", "8"),
+            ("SHOEBOX_WORKER__SCHEDULER", "false"),
+        ]))
+        .unwrap();
+        assert_eq!(settings.worker.concurrency, 8);
+        assert!(!settings.worker.scheduler);
+        assert_eq!(settings.worker.lease_seconds, 300);
+        let error = Settings::load_from(vars(&[("SHOEBOX_WORKER__CONCURENCY", "8")]))
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("worker.concurency"), "{error}");
+    }
+
+    #[test]
     fn the_explicit_variable_wins_over_the_alias() {
         let settings = Settings::load_from(vars(&[
             ("DATABASE_URL", "postgres://alias/db"),
@@ -256,6 +275,8 @@ mod tests {
                 "0",
                 "auth.session_max_days",
             ),
+            ("SHOEBOX_WORKER__CONCURRENCY", "0", "worker.concurrency"),
+            ("SHOEBOX_WORKER__LEASE_SECONDS", "soon", "lease_seconds"),
         ] {
             let error = Settings::load_from(vars(&[(name, value)]))
                 .unwrap_err()

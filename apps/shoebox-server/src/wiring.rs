@@ -4,23 +4,24 @@ use std::{fmt, sync::Arc, time::Duration};
 
 use shoebox_application::{
     AccountService, AccountStores, AdministrationService, AlbumService, AuthenticationService,
-    OperationsService, PhotoService, PhotoStores, ProvisioningService, SharingService,
-    OrphanSweep, VariantMaker,
-    jobs::{JobAdministrationService, JobHandlers, ScheduledTask},
+    OperationsService, OrphanSweep, PhotoService, PhotoStores, ProvisioningService, SharingService,
+    VariantMaker,
+    jobs::{JobAdministrationService, JobHandlers, PurgeExpiredHandler, ScheduledTask},
 };
 use shoebox_crypto::Argon2PasswordHasher;
 use shoebox_imaging::{RasterImageProcessor, StreamingImageInspector};
 use shoebox_object_store::ObjectStoreBlobStore;
+use shoebox_domain::jobs::PurgePolicy;
 use shoebox_http::{HttpState, UseCases};
 use shoebox_ports::{
     inbound::Provisioning,
-    outbound::{Clock, SystemClock},
+    outbound::{Clock, JobQueue, MaintenanceRepository, SystemClock},
 };
 use shoebox_postgres::{
-    PostgresApiTokenRepository, PostgresDatabase, PostgresInvitationRepository,
-    PostgresAlbumRepository, PostgresJobQueue, PostgresLoginThrottleRepository,
-    PostgresPhotoRepository, PostgresSchemaInspector, PostgresSessionRepository,
-    PostgresShareLinkRepository, PostgresUserRepository,
+    PostgresAlbumRepository, PostgresApiTokenRepository, PostgresDatabase,
+    PostgresInvitationRepository, PostgresJobQueue, PostgresLoginThrottleRepository,
+    PostgresMaintenanceRepository, PostgresPhotoRepository, PostgresSchemaInspector,
+    PostgresSessionRepository, PostgresShareLinkRepository, PostgresUserRepository,
 };
 
 use crate::{build_info::build_info, settings::Settings};
@@ -31,9 +32,16 @@ pub struct Application {
     pub use_cases: UseCases,
     pub provisioning: Arc<dyn Provisioning>,
     pub database: PostgresDatabase,
-    /// The ports the photo use cases and jobs share (the worker's handlers
-    /// are built from them).
+    /// For enqueueing and the admin view; workers get a listening queue
+    /// (see `background`).
+    pub job_queue: Arc<dyn JobQueue>,
+    pub clock: Arc<dyn Clock>,
+    maintenance: Arc<dyn MaintenanceRepository>,
+    purge_policy: PurgePolicy,
+    /// The ports the photo use cases and jobs share.
     pub photo_stores: PhotoStores,
+    /// How old an unclaimed object must be before the sweeper removes it.
+    orphan_grace: chrono::TimeDelta,
 }
 
 impl fmt::Debug for Application {
@@ -57,9 +65,9 @@ impl Application {
             invitations: Arc::new(PostgresInvitationRepository::new(&database)),
             throttle: Arc::new(PostgresLoginThrottleRepository::new(&database)),
             hasher: Arc::new(Argon2PasswordHasher::new(settings.password_hashing)?),
-            clock: clock.clone(),
+            clock: Arc::clone(&clock),
         };
-        let limits = settings.photos.limits();
+        let job_queue: Arc<dyn JobQueue> = Arc::new(PostgresJobQueue::new(&database));
         let blobs = ObjectStoreBlobStore::from_settings(&settings.storage)?;
         tracing::debug!(store = blobs.describe(), "object storage");
         let photo_stores = PhotoStores {
@@ -68,8 +76,8 @@ impl Application {
             links: Arc::new(PostgresShareLinkRepository::new(&database)),
             blobs: Arc::new(blobs),
             inspector: Arc::new(StreamingImageInspector),
-            processor: Arc::new(RasterImageProcessor::new(limits)),
-            clock: clock.clone(),
+            processor: Arc::new(RasterImageProcessor::new(settings.photos.limits())),
+            clock: Arc::clone(&clock),
         };
         let use_cases = UseCases {
             authentication: Arc::new(AuthenticationService::new(stores.clone(), &settings.auth)),
@@ -85,17 +93,46 @@ impl Application {
             albums: Arc::new(AlbumService::new(photo_stores.clone())),
             sharing: Arc::new(SharingService::new(photo_stores.clone())),
             jobs: Arc::new(JobAdministrationService::new(
-                Arc::new(PostgresJobQueue::new(&database)),
-                clock,
+                Arc::clone(&job_queue),
+                Arc::clone(&clock),
             )),
         };
         let provisioning = Arc::new(ProvisioningService::new(stores));
         Ok(Self {
             use_cases,
             provisioning,
+            maintenance: Arc::new(PostgresMaintenanceRepository::new(&database)),
             database,
+            job_queue,
+            clock,
+            purge_policy: PurgePolicy::new(settings.auth.throttle_policy().window),
             photo_stores,
+            orphan_grace: settings.photos.orphan_grace(),
         })
+    }
+
+    /// The handler of every kind of job, one line each.
+    pub fn job_handlers(&self) -> anyhow::Result<JobHandlers> {
+        let mut handlers = JobHandlers::new();
+        handlers.register(Arc::new(PurgeExpiredHandler::new(
+            Arc::clone(&self.maintenance),
+            Arc::clone(&self.clock),
+            self.purge_policy,
+        )))?;
+        handlers.register(Arc::new(VariantMaker::new(self.photo_stores.clone())))?;
+        handlers.register(Arc::new(OrphanSweep::new(
+            self.photo_stores.clone(),
+            self.orphan_grace,
+        )))?;
+        Ok(handlers)
+    }
+
+    /// What the scheduler enqueues, and when.
+    pub fn scheduled_tasks(&self) -> Vec<ScheduledTask> {
+        vec![
+            PurgeExpiredHandler::scheduled_task(),
+            OrphanSweep::scheduled_task(),
+        ]
     }
 
     pub fn http_state(&self, settings: &Settings) -> HttpState {
@@ -107,23 +144,5 @@ impl Application {
                 settings.auth.session_max_days.saturating_mul(86_400),
             ),
         }
-    }
-
-    /// Registers the photo jobs' handlers: variants for uploads, and the
-    /// orphan sweep.
-    pub fn register_photo_jobs(
-        &self,
-        handlers: &mut JobHandlers,
-        settings: &Settings,
-    ) -> anyhow::Result<()> {
-        let grace = settings.photos.orphan_grace();
-        handlers.register(Arc::new(VariantMaker::new(self.photo_stores.clone())))?;
-        handlers.register(Arc::new(OrphanSweep::new(self.photo_stores.clone(), grace)))?;
-        Ok(())
-    }
-
-    /// The photo tasks of the scheduler.
-    pub fn photo_schedule() -> Vec<ScheduledTask> {
-        vec![OrphanSweep::scheduled_task()]
     }
 }

@@ -4,6 +4,7 @@ mod admin;
 mod bench;
 mod migrate;
 mod serve;
+mod worker;
 
 use secrecy::ExposeSecret;
 use shoebox_postgres::migrations;
@@ -16,7 +17,8 @@ use crate::{
 
 pub async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
     match command {
-        Command::Serve => serve::serve(settings).await,
+        Command::Serve(args) => serve::serve(settings, args.with_worker).await,
+        Command::Worker => worker::worker(settings).await,
         Command::Migrate(args) => migrate::migrate(&settings, &args).await,
         Command::Users {
             command:

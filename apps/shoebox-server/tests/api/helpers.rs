@@ -9,7 +9,7 @@ use shoebox_domain::{
     accounts::{DisplayName, EmailAddress, Role},
     auth::SignupMode,
 };
-use shoebox_application::jobs::{JobHandlers, Worker, WorkerSettings};
+use shoebox_application::jobs::{Worker, WorkerSettings};
 use shoebox_ports::{inbound::EnsureUser, outbound::SystemClock};
 use shoebox_postgres::PostgresJobQueue;
 use shoebox_server::{settings::Settings, wiring::Application};
@@ -146,10 +146,7 @@ fn spawn_worker(
             // The worker's own object graph and pool, as in a worker process:
             // everything it holds lives and ends inside this runtime.
             let application = Application::build(&settings).unwrap();
-            let mut handlers = JobHandlers::new();
-            application
-                .register_photo_jobs(&mut handlers, &settings)
-                .unwrap();
+            let handlers = application.job_handlers().unwrap();
             let queue = PostgresJobQueue::listening(&application.database, &database).await;
             let worker_settings = WorkerSettings {
                 shutdown_grace_seconds: 5,

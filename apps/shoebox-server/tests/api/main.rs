@@ -8,3 +8,4 @@ mod auth;
 mod cli;
 mod photos;
 mod helpers;
+mod jobs;

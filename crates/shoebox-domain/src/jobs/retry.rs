@@ -40,7 +40,8 @@ pub enum FailureOutcome {
 
 impl RetryPolicy {
     /// The delay before the attempt that follows failed attempt number
-    /// `attempt` (1 for the first).
+    /// `attempt` (1 for the first), in whole milliseconds, so that the retry
+    /// time survives storage (PostgreSQL keeps microseconds) unchanged.
     pub fn delay(&self, attempt: u32, job: JobId) -> Duration {
         let doublings = attempt.saturating_sub(1).min(32);
         let full = self
@@ -52,7 +53,8 @@ impl RetryPolicy {
             return full;
         }
         let half = full / 2;
-        half + half.mul_f64(unit_fraction(job, attempt))
+        let jittered = half + half.mul_f64(unit_fraction(job, attempt));
+        Duration::from_millis(u64::try_from(jittered.as_millis()).unwrap_or(u64::MAX))
     }
 
     /// The outcome of a retryable failure of `job`'s current attempt.
@@ -142,7 +144,8 @@ mod tests {
             let id = JobId::from_uuid(uuid::Uuid::from_u128(seed));
             let full = RetryPolicy { jitter: false, ..policy }.delay(attempt, id);
             let jittered = policy.delay(attempt, id);
-            prop_assert!(jittered >= full / 2 && jittered <= full, "{jittered:?} vs {full:?}");
+            prop_assert!(jittered >= (full / 2).saturating_sub(Duration::from_millis(1)) && jittered <= full, "{jittered:?} vs {full:?}");
+            prop_assert_eq!(jittered.subsec_nanos() % 1_000_000, 0);
             prop_assert_eq!(jittered, policy.delay(attempt, id));
         }
 
