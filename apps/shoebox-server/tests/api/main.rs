@@ -3,6 +3,7 @@
 //! real `shoebox` executable for the operational subcommands.
 
 mod accounts;
+mod albums;
 mod admin;
 mod auth;
 mod cli;
