@@ -22,11 +22,12 @@ pub(crate) struct Server {
 }
 
 impl Server {
-    /// Starts `binary serve` listening on 127.0.0.1:`port`, with `env` added
-    /// to this process's environment. Its output goes to the terminal.
+    /// Starts `binary serve --with-worker` (one machine: jobs run in the same
+    /// process) listening on 127.0.0.1:`port`, with `env` added to this
+    /// process's environment. Its output goes to the terminal.
     pub(crate) fn spawn(binary: &Path, port: u16, env: &[(String, String)]) -> Result<Self> {
         let child = Command::new(binary)
-            .arg("serve")
+            .args(["serve", "--with-worker"])
             .envs(env.iter().map(|(name, value)| (name, value)))
             .stdin(Stdio::null())
             .spawn()

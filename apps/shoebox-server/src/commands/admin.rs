@@ -69,6 +69,7 @@ pub async fn seed(settings: &Settings, force: bool) -> anyhow::Result<()> {
     }
     require_current_schema(settings).await?;
     let application = Application::build(settings)?;
+    let mut seed = 1;
     for (email, display_name, role) in DEMO_MEMBERS {
         let request = EnsureUser {
             email: EmailAddress::parse(email)?,
@@ -84,6 +85,12 @@ pub async fn seed(settings: &Settings, force: bool) -> anyhow::Result<()> {
             user.email,
             user.role
         ));
+        let email = user.email.as_str().to_owned();
+        let added = super::demo::give_library(&application, user, seed).await?;
+        if added > 0 {
+            say(format!("added {added} demo photos and 2 albums for {email}"));
+        }
+        seed += 1;
     }
     say(format!(
         "sign in at {} as admin@example.org (or ada@example.org) with password {DEMO_PASSWORD}",

@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 mod admin;
+mod demo;
 mod bench;
 mod migrate;
 mod serve;

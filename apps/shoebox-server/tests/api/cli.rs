@@ -18,6 +18,8 @@ fn shoebox(database_url: Option<&str>, args: &[&str]) -> Command {
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("SHOEBOX_LOG__LEVEL", "warn")
+        // Never the default `./data/objects` inside the source tree.
+        .env("SHOEBOX_STORAGE__URL", "memory://")
         .args(args);
     if let Some(url) = database_url {
         command.env("DATABASE_URL", url);
@@ -153,7 +155,13 @@ fn seed_is_idempotent_and_create_admin_reads_the_password_from_stdin() {
             .count(),
         3
     );
+    let libraries = stdout(&first)
+        .lines()
+        .filter(|l| l.starts_with("added 6 demo photos and 2 albums"))
+        .count();
+    assert_eq!(libraries, 3, "{}", stdout(&first));
     let second = run(&mut shoebox(Some(db.url()), &["seed"]));
+    assert!(!stdout(&second).contains("demo photos"), "photos are added once");
     assert_eq!(
         stdout(&second)
             .lines()

@@ -18,13 +18,16 @@ pub enum Credential {
     Session { id: SessionId, csrf_token: String },
     /// A personal API token sent as `Authorization: Bearer`.
     ApiToken { id: ApiTokenId },
+    /// The operator's own command line (`shoebox seed`), acting for a member
+    /// on the server itself: no session, no token, never over HTTP.
+    Operator,
 }
 
 impl Actor {
     pub fn session_id(&self) -> Option<SessionId> {
         match &self.credential {
             Credential::Session { id, .. } => Some(*id),
-            Credential::ApiToken { .. } => None,
+            Credential::ApiToken { .. } | Credential::Operator => None,
         }
     }
 }

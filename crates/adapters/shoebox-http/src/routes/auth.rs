@@ -188,7 +188,7 @@ pub async fn current_session(Authenticated(actor): Authenticated) -> Result<Http
             user: actor.user.into(),
             csrf_token,
         })),
-        Credential::ApiToken { .. } => Err(Problem::new(
+        Credential::ApiToken { .. } | Credential::Operator => Err(Problem::new(
             StatusCode::BAD_REQUEST,
             "not-a-session",
             "Not a session",
