@@ -7,6 +7,7 @@ mod albums;
 mod admin;
 mod auth;
 mod cli;
+mod crash;
 mod photos;
 mod helpers;
 mod jobs;

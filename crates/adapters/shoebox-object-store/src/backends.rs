@@ -54,7 +54,8 @@ fn local(directory: &Path, fsync: bool) -> Result<ObjectStoreBlobStore, StorageC
         None,
         format!("local directory {}", root.display()),
         PartPolicy::LOCAL,
-    ))
+    )
+    .with_local_root(root))
 }
 
 fn s3(

@@ -23,6 +23,7 @@
 //! photos, users, HTTP or the database. Nothing outside it sees an
 //! `object_store` type, and no message or log it produces holds credentials.
 
+mod abandoned;
 mod backends;
 mod errors;
 mod file_stream;

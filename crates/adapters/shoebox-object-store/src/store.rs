@@ -29,6 +29,8 @@ pub struct ObjectStoreBlobStore {
     /// For logs and error messages; never holds credentials.
     description: Arc<str>,
     parts: PartPolicy,
+    /// The directory of a local store, where killed writes leave staging files.
+    local_root: Option<Arc<std::path::Path>>,
 }
 
 impl ObjectStoreBlobStore {
@@ -43,7 +45,14 @@ impl ObjectStoreBlobStore {
             signer,
             description: description.into(),
             parts,
+            local_root: None,
         }
+    }
+
+    /// Marks this store as the local directory `root`.
+    pub(crate) fn with_local_root(mut self, root: std::path::PathBuf) -> Self {
+        self.local_root = Some(root.into());
+        self
     }
 
     /// A store in process memory, empty, lost when dropped: for tests.
@@ -218,6 +227,20 @@ impl BlobStore for ObjectStoreBlobStore {
                 Err(error) => Err(translate(error, || doing.clone())),
             })
             .boxed()
+    }
+
+    async fn remove_abandoned_writes(
+        &self,
+        older_than: chrono::DateTime<chrono::Utc>,
+    ) -> Result<u64, BlobError> {
+        let Some(root) = self.local_root.clone() else {
+            return Ok(0);
+        };
+        let cutoff = std::time::SystemTime::from(older_than);
+        tokio::task::spawn_blocking(move || crate::abandoned::remove_staging_files(&root, cutoff))
+            .await
+            .map_err(|error| unexpected(format!("sweeping staging files: {error}")))?
+            .map_err(|error| unexpected(format!("sweeping staging files: {error}")))
     }
 
     async fn presigned_get(

@@ -26,6 +26,8 @@ pub struct SweepReport {
     pub examined: u64,
     /// Objects removed because no photo row claims them.
     pub removed: u64,
+    /// Leftovers of writes cut short by a crash (local staging files).
+    pub abandoned_writes: u64,
 }
 
 #[derive(Debug, Clone)]
@@ -62,7 +64,17 @@ impl OrphanSweep {
         }
         drop(objects);
         report.removed += self.remove_unclaimed(pending).await?;
-        tracing::info!(examined = report.examined, removed = report.removed, "orphan sweep done");
+        report.abandoned_writes = self
+            .stores
+            .blobs
+            .remove_abandoned_writes(now - self.grace)
+            .await?;
+        tracing::info!(
+            examined = report.examined,
+            removed = report.removed,
+            abandoned_writes = report.abandoned_writes,
+            "orphan sweep done"
+        );
         Ok(report)
     }
 

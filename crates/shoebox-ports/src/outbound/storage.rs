@@ -7,6 +7,7 @@ use std::pin::Pin;
 use std::time::Duration;
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use bytes::Bytes;
 use futures_core::Stream;
 use shoebox_domain::storage::{ObjectKey, ObjectMeta, ObjectPrefix};
@@ -95,6 +96,14 @@ pub trait BlobStore: Send + Sync {
     /// The stream owns what it needs (`'static`), so it can outlive the call
     /// and be mocked.
     fn list(&self, prefix: &ObjectPrefix) -> ObjectMetaStream;
+
+    /// Removes what writes cut short by a crash left behind (a local staging
+    /// file of a killed process) when last touched before `older_than`, and
+    /// returns how many it removed. Such leftovers are never visible as
+    /// objects, so [`BlobStore::list`] cannot find them. On S3, incomplete
+    /// multipart uploads are the bucket's lifecycle rule's job
+    /// (`AbortIncompleteMultipartUpload`): nothing is removed here.
+    async fn remove_abandoned_writes(&self, older_than: DateTime<Utc>) -> Result<u64, BlobError>;
 
     /// A URL that lets anyone holding it GET the object for `expires_in`,
     /// when the store can sign one (S3); `None` when it cannot (a local
