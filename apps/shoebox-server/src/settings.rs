@@ -23,7 +23,10 @@ const PREFIX: &str = "SHOEBOX_";
 /// would otherwise read a digits-only secret as a number (`0012345` → `12345`).
 const TEXT_SETTINGS: [(&str, &str); 3] = [
     ("SHOEBOX_STORAGE__ACCESS_KEY_ID", "storage.access_key_id"),
-    ("SHOEBOX_STORAGE__SECRET_ACCESS_KEY", "storage.secret_access_key"),
+    (
+        "SHOEBOX_STORAGE__SECRET_ACCESS_KEY",
+        "storage.secret_access_key",
+    ),
     ("SHOEBOX_STORAGE__REGION", "storage.region"),
 ];
 

@@ -9,10 +9,10 @@ use shoebox_application::{
     jobs::{JobAdministrationService, JobHandlers, PurgeExpiredHandler, ScheduledTask},
 };
 use shoebox_crypto::Argon2PasswordHasher;
-use shoebox_imaging::{RasterImageProcessor, StreamingImageInspector};
-use shoebox_object_store::ObjectStoreBlobStore;
 use shoebox_domain::jobs::PurgePolicy;
 use shoebox_http::{HttpState, UseCases};
+use shoebox_imaging::{RasterImageProcessor, StreamingImageInspector};
+use shoebox_object_store::ObjectStoreBlobStore;
 use shoebox_ports::{
     inbound::Provisioning,
     outbound::{Clock, JobQueue, MaintenanceRepository, SystemClock},

@@ -2,18 +2,25 @@
 //! compared with pgbench against the same PostgreSQL in the same run, so the
 //! figures are ratios that mean something on any machine.
 //!
-//! Steps: build `shoebox` (release), make sure `wrk` is installed, start a
-//! throwaway cluster, measure the pgbench select-only reference, migrate,
-//! serve, sign up a bench user, run the scenarios while sampling the server's
-//! memory, then measure thumbnails against `vipsthumbnail` on one 12-MP
-//! JPEG (`thumbnails`), print the table and the targets. Missed targets print FAIL and
-//! only fail the command with `--strict`; a load generator that cannot run
-//! always fails it. Everything started is stopped at the end.
+//! Steps: build `shoebox` (release), make sure `wrk`, `curl` and
+//! `vipsthumbnail` are installed, start a throwaway cluster, measure the
+//! pgbench select-only reference, migrate, serve, sign up a bench user,
+//! measure concurrent 20 MB uploads against copies of the same bytes
+//! (`uploads`), fill a 100-photo album (`album`), run the wrk scenarios while
+//! sampling the server's memory, then measure thumbnails against
+//! `vipsthumbnail` on one 12-MP JPEG (`thumbnails`), print the table and the
+//! targets. Missed targets print FAIL and only fail the command with
+//! `--strict`; a load generator that cannot run always fails it. Everything
+//! started is stopped at the end.
 
+mod album;
+mod api;
+mod copies;
 mod pgbench;
 mod report;
 mod rss;
 mod thumbnails;
+mod uploads;
 mod wrk;
 
 use std::path::{Path, PathBuf};
@@ -26,13 +33,11 @@ use shoebox_localpg::{Cluster, free_port};
 use crate::process::run_step;
 use crate::server::Server;
 use crate::ui::{self, Step};
-use crate::{http, prerequisites, project};
+use crate::{prerequisites, project};
 
+use api::{BENCH_EMAIL, BENCH_PASSWORD, Session};
 use report::Measured;
 use wrk::Scenario;
-
-const BENCH_EMAIL: &str = "bench@example.com";
-const BENCH_PASSWORD: &str = "bench-Correct-Horse-Battery-Staple-42";
 
 /// Flags of `cargo xtask bench`.
 #[derive(Debug, clap::Args)]
@@ -48,6 +53,8 @@ pub(crate) struct Flags {
 pub(crate) fn run(flags: &Flags) -> Result<()> {
     prerequisites::postgres()?;
     let wrk = prerequisites::debian_program("wrk", "wrk")?;
+    prerequisites::debian_program("curl", "curl")?;
+    let vips = thumbnails::vipsthumbnail()?;
     run_step(
         "building shoebox-server (release)",
         project::cargo().args(["build", "--release", "-p", "shoebox-server", "--locked"]),
@@ -55,6 +62,8 @@ pub(crate) fn run(flags: &Flags) -> Result<()> {
     let binary = project::shoebox_binary(&project::target_dir()?, "release");
     let work_dir = project::root().join("target").join("shoebox-bench");
     fresh_dir(&work_dir)?;
+    let sample = thumbnails::generate_sample(&binary, &work_dir)?;
+    let upload_files = uploads::prepare(&sample, &work_dir)?;
 
     let step = Step::start("starting a throwaway PostgreSQL");
     let cluster = Cluster::start_ephemeral()?;
@@ -63,7 +72,9 @@ pub(crate) fn run(flags: &Flags) -> Result<()> {
     cluster.create_database("shoebox")?;
 
     let port = free_port()?;
-    let env = bench_env(&cluster.admin_url("shoebox"), port);
+    // The object store and the copies of the upload scenario share a filesystem.
+    let objects = fresh_dir(&work_dir.join("objects"))?;
+    let env = bench_env(&cluster.admin_url("shoebox"), port, &objects);
     let mut migrate = Command::new(&binary);
     migrate
         .arg("migrate")
@@ -73,8 +84,14 @@ pub(crate) fn run(flags: &Flags) -> Result<()> {
     let mut server = Server::spawn(&binary, port, &env)?;
     server.wait_healthy(Duration::from_secs(60))?;
     let pid = server.pid().context("the server has no process id")?;
-    let cookie = sign_up(port)?;
-    let scenarios = scenarios(&cookie, &write_login_script(&work_dir)?);
+    let session = api::sign_up(port)?;
+    // First, so that the memory growth is measured from a fresh server.
+    let uploaded = uploads::measure(&session, pid, &upload_files, &work_dir.join("copies"))?;
+    if let Some(status) = server.exited()? {
+        bail!("the server exited during the uploads ({status})");
+    }
+    let album = album::seed(&binary, &env, &session, &vips, &sample, &work_dir)?;
+    let scenarios = scenarios(&session, &write_login_script(&work_dir)?, &album);
 
     let mut measured = Vec::new();
     for scenario in &scenarios {
@@ -108,25 +125,35 @@ pub(crate) fn run(flags: &Flags) -> Result<()> {
     cluster.stop()?;
 
     // Imaging, apart from the HTTP scenarios: thumbnails against vipsthumbnail.
-    let thumbnails = thumbnails::measure(&binary, &work_dir, flags.duration)?;
+    let thumbnails = thumbnails::measure(&binary, &vips, &sample, &work_dir, flags.duration)?;
 
-    print_report(reference_tps, &measured, &thumbnails, flags.strict)
+    print_report(
+        reference_tps,
+        &measured,
+        &uploaded,
+        &thumbnails,
+        flags.strict,
+    )
 }
 
 fn print_report(
     reference_tps: f64,
     measured: &[Measured],
+    uploaded: &uploads::UploadFigures,
     thumbnails: &thumbnails::ThumbnailRates,
     strict: bool,
 ) -> Result<()> {
-    let [me, _healthz, login_storm] = measured else {
-        bail!("expected three scenarios, measured {}", measured.len());
+    let [me, _healthz, login_storm, listing] = measured else {
+        bail!("expected four scenarios, measured {}", measured.len());
     };
     let mut verdicts = report::verdicts(reference_tps, me, login_storm);
+    verdicts.push(report::listing_verdict(reference_tps, listing));
+    verdicts.extend(uploaded.verdicts());
     verdicts.push(thumbnails.verdict());
     print_out(&format!(
-        "\n{}{}\n{}",
+        "\n{}{}{}\n{}",
         report::table(reference_tps, measured),
+        uploaded.line(),
         thumbnails.line(),
         report::verdict_lines(&verdicts)
     ));
@@ -151,33 +178,42 @@ fn print_out(text: &str) {
     print!("{text}");
 }
 
-fn scenarios(cookie: &str, login_script: &Path) -> Vec<Scenario> {
+fn scenarios(session: &Session, login_script: &Path, album: &str) -> Vec<Scenario> {
     vec![
         Scenario {
             name: "GET /api/v1/me",
-            path: "/api/v1/me",
+            path: "/api/v1/me".to_owned(),
             connections: 32,
-            headers: vec![format!("Cookie: shoebox_session={cookie}")],
+            headers: vec![session.cookie_header()],
             script: None,
         },
         Scenario {
             name: "GET /healthz",
-            path: "/healthz",
+            path: "/healthz".to_owned(),
             connections: 32,
             headers: Vec::new(),
             script: None,
         },
         Scenario {
             name: "POST /api/v1/auth/login (storm)",
-            path: "/api/v1/auth/login",
+            path: "/api/v1/auth/login".to_owned(),
             connections: 64,
             headers: Vec::new(),
             script: Some(login_script.to_path_buf()),
         },
+        Scenario {
+            name: "GET album photos (limit=100)",
+            path: album::listing_path(album),
+            connections: 32,
+            headers: vec![session.cookie_header()],
+            script: None,
+        },
     ]
 }
 
-fn bench_env(database_url: &str, port: u16) -> Vec<(String, String)> {
+/// The server's environment: its defaults, but for where it listens, who may
+/// sign up, the logs, and the object store's directory (`fsync` stays on).
+fn bench_env(database_url: &str, port: u16, objects: &Path) -> Vec<(String, String)> {
     [
         ("DATABASE_URL", database_url.to_owned()),
         ("SHOEBOX_HTTP__BIND", format!("127.0.0.1:{port}")),
@@ -188,30 +224,14 @@ fn bench_env(database_url: &str, port: u16) -> Vec<(String, String)> {
         ("SHOEBOX_AUTH__SIGNUP", "open".to_owned()),
         ("SHOEBOX_LOG__FORMAT", "json".to_owned()),
         ("RUST_LOG", "warn".to_owned()),
+        (
+            "SHOEBOX_STORAGE__URL",
+            format!("file://{}", objects.display()),
+        ),
     ]
     .into_iter()
     .map(|(name, value)| (name.to_owned(), value))
     .collect()
-}
-
-/// Signs up the bench user and returns its session cookie.
-fn sign_up(port: u16) -> Result<String> {
-    let body = format!(
-        r#"{{"email":"{BENCH_EMAIL}","password":"{BENCH_PASSWORD}","display_name":"Bench"}}"#
-    );
-    let response = http::post_json(port, "/api/v1/auth/signup", &body)
-        .context("could not sign up the bench user")?;
-    if !(200..300).contains(&response.status) {
-        bail!(
-            "signing up the bench user answered {}: {}",
-            response.status,
-            response.body
-        );
-    }
-    response
-        .cookie("shoebox_session")
-        .map(str::to_owned)
-        .context("the sign-up response set no shoebox_session cookie")
 }
 
 /// The wrk script of the login storm: the bench user logging in, again and again.

@@ -85,6 +85,20 @@ pub(crate) fn verdicts(reference_tps: f64, me: &Measured, login_storm: &Measured
     ]
 }
 
+/// Checks that listing a 100-photo album at 32 connections reaches a
+/// quarter of pgbench's tps.
+pub(crate) fn listing_verdict(reference_tps: f64, listing: &Measured) -> Verdict {
+    let listing_ratio = ratio(listing.summary.requests_per_second, reference_tps);
+    Verdict {
+        target: format!(
+            "album photos ?limit=100 @{}: req/s ≥ 0.25 × pgbench",
+            listing.connections
+        ),
+        measured: format!("{listing_ratio:.2}×"),
+        passed: listing_ratio >= 0.25,
+    }
+}
+
 /// The verdicts, one line each.
 pub(crate) fn verdict_lines(verdicts: &[Verdict]) -> String {
     let mut text = String::new();
@@ -147,6 +161,14 @@ mod tests {
                 .lines()
                 .all(|line| line.starts_with("FAIL"))
         );
+    }
+
+    #[test]
+    fn the_listing_needs_a_quarter_of_pgbench() {
+        assert!(listing_verdict(1000.0, &measured(250.0, 50, 100)).passed);
+        let missed = listing_verdict(1000.0, &measured(249.0, 1, 1));
+        assert!(!missed.passed);
+        assert_eq!(missed.measured, "0.25×");
     }
 
     #[test]

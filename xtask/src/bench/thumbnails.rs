@@ -57,9 +57,9 @@ impl ThumbnailRates {
     }
 }
 
-/// Generates the photo with `binary`, then measures both for `seconds` each.
-pub(crate) fn measure(binary: &Path, work_dir: &Path, seconds: u32) -> Result<ThumbnailRates> {
-    let vips = prerequisites::debian_program("vipsthumbnail", "libvips-tools")?;
+/// Generates the 12-megapixel photo with `binary` (`--generate-sample`)
+/// into `work_dir`; the upload and album scenarios start from it too.
+pub(crate) fn generate_sample(binary: &Path, work_dir: &Path) -> Result<PathBuf> {
     let photo = work_dir.join("photo-12mp.jpg");
     run_step(
         "generating a 12-megapixel JPEG",
@@ -68,13 +68,29 @@ pub(crate) fn measure(binary: &Path, work_dir: &Path, seconds: u32) -> Result<Th
             .arg("--generate-sample")
             .arg(&photo),
     )?;
+    Ok(photo)
+}
+
+/// `vipsthumbnail`, installed when missing.
+pub(crate) fn vipsthumbnail() -> Result<PathBuf> {
+    prerequisites::debian_program("vipsthumbnail", "libvips-tools")
+}
+
+/// Measures both on `photo` for `seconds` each.
+pub(crate) fn measure(
+    binary: &Path,
+    vips: &Path,
+    photo: &Path,
+    work_dir: &Path,
+    seconds: u32,
+) -> Result<ThumbnailRates> {
     let duration = Duration::from_secs(u64::from(seconds.max(1)));
 
     let step = Step::start(format!("vipsthumbnail -s 400, {seconds}s"));
-    let vips_rate = vips_rate(&vips, &photo, work_dir, duration);
+    let vips_rate = vips_rate(vips, photo, work_dir, duration);
     finish_step(step, &vips_rate);
     let step = Step::start(format!("shoebox bench-thumbnail, {seconds}s"));
-    let shoebox_rate = shoebox_rate(binary, &photo, seconds.max(1));
+    let shoebox_rate = shoebox_rate(binary, photo, seconds.max(1));
     finish_step(step, &shoebox_rate);
     Ok(ThumbnailRates {
         vips: vips_rate?,

@@ -25,7 +25,7 @@ pub(crate) struct WrkSummary {
 #[derive(Debug, Clone)]
 pub(crate) struct Scenario {
     pub(crate) name: &'static str,
-    pub(crate) path: &'static str,
+    pub(crate) path: String,
     pub(crate) connections: u32,
     pub(crate) headers: Vec<String>,
     /// A Lua script that shapes the request (method, body, headers).

@@ -101,7 +101,10 @@ fn dev_env(port: u16, database_url: &str) -> Vec<(String, String)> {
         ("SHOEBOX_AUTH__SIGNUP", "open".to_owned()),
         ("SHOEBOX_LOG__FORMAT", "pretty".to_owned()),
         // The local object store sits beside the dev database, under target/.
-        ("SHOEBOX_STORAGE__URL", format!("file://{}", objects.display())),
+        (
+            "SHOEBOX_STORAGE__URL",
+            format!("file://{}", objects.display()),
+        ),
     ];
     for (name, value) in defaults {
         if std::env::var_os(name).is_none() {
@@ -146,7 +149,9 @@ mod tests {
         assert_eq!(get("DATABASE_URL"), Some("postgres://x"));
         if std::env::var_os("SHOEBOX_STORAGE__URL").is_none() {
             let storage = get("SHOEBOX_STORAGE__URL").unwrap();
-            assert!(storage.starts_with("file:///") && storage.ends_with("target/shoebox-dev/objects"));
+            assert!(
+                storage.starts_with("file:///") && storage.ends_with("target/shoebox-dev/objects")
+            );
         }
         assert_eq!(get("SHOEBOX_HTTP__BIND"), Some("127.0.0.1:9090"));
         assert_eq!(

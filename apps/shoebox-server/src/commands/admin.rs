@@ -88,7 +88,9 @@ pub async fn seed(settings: &Settings, force: bool) -> anyhow::Result<()> {
         let email = user.email.as_str().to_owned();
         let added = super::demo::give_library(&application, user, seed).await?;
         if added > 0 {
-            say(format!("added {added} demo photos and 2 albums for {email}"));
+            say(format!(
+                "added {added} demo photos and 2 albums for {email}"
+            ));
         }
         seed += 1;
     }

@@ -32,7 +32,11 @@ pub async fn give_library(application: &Application, user: User, seed: u64) -> a
     };
     let photos = &application.use_cases.photos;
     let existing = photos
-        .list(actor.clone(), PhotoOrder::Newest, PageRequest::new(Some(1), None))
+        .list(
+            actor.clone(),
+            PhotoOrder::Newest,
+            PageRequest::new(Some(1), None),
+        )
         .await?;
     if !existing.items.is_empty() {
         return Ok(0);
@@ -88,6 +92,8 @@ pub async fn give_library(application: &Application, user: User, seed: u64) -> a
             },
         )
         .await?;
-    albums.add_photos(actor, private.id, ids[3..].to_vec()).await?;
+    albums
+        .add_photos(actor, private.id, ids[3..].to_vec())
+        .await?;
     Ok(PHOTOS)
 }

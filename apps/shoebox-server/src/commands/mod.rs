@@ -1,8 +1,8 @@
 //! One module per subcommand.
 
 mod admin;
-mod demo;
 mod bench;
+mod demo;
 mod migrate;
 mod serve;
 mod worker;

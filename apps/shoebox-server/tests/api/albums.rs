@@ -61,30 +61,61 @@ async fn albums_keep_order_cover_and_photos_in_several_albums() {
     let best = album(&ann, "Best of", "private").await;
     let path = format!("/api/v1/albums/{trip}/photos");
     let added = json(
-        ann.send_json(Method::POST, &path, json!({"photo_ids": [shot[2], shot[0], shot[1]]}))
-            .await,
+        ann.send_json(
+            Method::POST,
+            &path,
+            json!({"photo_ids": [shot[2], shot[0], shot[1]]}),
+        )
+        .await,
         StatusCode::OK,
     )
     .await;
     assert_eq!(added["photo_count"], 3);
-    assert_eq!(added["cover_photo_id"], shot[2].as_str(), "the first photo is the default cover");
-    ann.send_json(Method::POST, &format!("/api/v1/albums/{best}/photos"), json!({"photo_ids": [shot[0]]}))
-        .await;
+    assert_eq!(
+        added["cover_photo_id"],
+        shot[2].as_str(),
+        "the first photo is the default cover"
+    );
+    ann.send_json(
+        Method::POST,
+        &format!("/api/v1/albums/{best}/photos"),
+        json!({"photo_ids": [shot[0]]}),
+    )
+    .await;
 
     let page = json(ann.get(&path).await, StatusCode::OK).await;
-    assert_eq!(ids(&page), [shot[2].as_str(), shot[0].as_str(), shot[1].as_str()]);
+    assert_eq!(
+        ids(&page),
+        [shot[2].as_str(), shot[0].as_str(), shot[1].as_str()]
+    );
     // Pages follow the album order.
     let first = json(ann.get(&format!("{path}?limit=2")).await, StatusCode::OK).await;
     let cursor = first["next_cursor"].as_str().unwrap().to_owned();
-    let rest = json(ann.get(&format!("{path}?limit=2&cursor={cursor}")).await, StatusCode::OK).await;
+    let rest = json(
+        ann.get(&format!("{path}?limit=2&cursor={cursor}")).await,
+        StatusCode::OK,
+    )
+    .await;
     assert_eq!(ids(&rest), [shot[1].as_str()]);
 
     let order = format!("/api/v1/albums/{trip}/order");
-    ann.send_json(Method::PUT, &order, json!({"photo_ids": [shot[0], shot[1], shot[2]]}))
-        .await;
+    ann.send_json(
+        Method::PUT,
+        &order,
+        json!({"photo_ids": [shot[0], shot[1], shot[2]]}),
+    )
+    .await;
     assert_eq!(ids(&json(ann.get(&path).await, StatusCode::OK).await), shot);
-    let (status, _) = problem(ann.send_json(Method::PUT, &order, json!({"photo_ids": [shot[0]]})).await).await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "an order must name every photo");
+    let (status, _) = problem(
+        ann.send_json(Method::PUT, &order, json!({"photo_ids": [shot[0]]}))
+            .await,
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "an order must name every photo"
+    );
 
     let album_path = format!("/api/v1/albums/{trip}");
     let changed = json(
@@ -97,13 +128,27 @@ async fn albums_keep_order_cover_and_photos_in_several_albums() {
         StatusCode::OK,
     )
     .await;
-    assert_eq!((changed["title"].as_str(), changed["cover_photo_id"].as_str()), (Some("Alps 2024"), Some(shot[1].as_str())));
+    assert_eq!(
+        (
+            changed["title"].as_str(),
+            changed["cover_photo_id"].as_str()
+        ),
+        (Some("Alps 2024"), Some(shot[1].as_str()))
+    );
     let (status, _) = problem(
-        ann.send_json(Method::PATCH, &album_path, json!({"cover_photo_id": uuid::Uuid::now_v7()}))
-            .await,
+        ann.send_json(
+            Method::PATCH,
+            &album_path,
+            json!({"cover_photo_id": uuid::Uuid::now_v7()}),
+        )
+        .await,
     )
     .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "the cover must be in the album");
+    assert_eq!(
+        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "the cover must be in the album"
+    );
 
     // Removing the cover falls back to the first photo.
     let removed = json(
@@ -115,20 +160,42 @@ async fn albums_keep_order_cover_and_photos_in_several_albums() {
         StatusCode::OK,
     )
     .await;
-    assert_eq!((removed["photo_count"].as_u64(), removed["cover_photo_id"].as_str()), (Some(2), Some(shot[0].as_str())));
+    assert_eq!(
+        (
+            removed["photo_count"].as_u64(),
+            removed["cover_photo_id"].as_str()
+        ),
+        (Some(2), Some(shot[0].as_str()))
+    );
 
     // Someone else's photo cannot be added.
     let bob = app.signed_in("bob@example.org", Role::Member).await;
     let bobs = photos(&bob, 1).await;
-    let (status, body) = problem(ann.send_json(Method::POST, &path, json!({"photo_ids": bobs})).await).await;
+    let (status, body) = problem(
+        ann.send_json(Method::POST, &path, json!({"photo_ids": bobs}))
+            .await,
+    )
+    .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body["detail"].as_str().unwrap().contains(&bobs[0]));
 
     // Deleting an album keeps its photos, which stay in the other album.
-    assert_eq!(ann.delete(&album_path).await.status(), StatusCode::NO_CONTENT);
-    let best_page = json(ann.get(&format!("/api/v1/albums/{best}/photos")).await, StatusCode::OK).await;
+    assert_eq!(
+        ann.delete(&album_path).await.status(),
+        StatusCode::NO_CONTENT
+    );
+    let best_page = json(
+        ann.get(&format!("/api/v1/albums/{best}/photos")).await,
+        StatusCode::OK,
+    )
+    .await;
     assert_eq!(ids(&best_page), [shot[0].as_str()]);
-    assert_eq!(ann.get(&format!("/api/v1/photos/{}", shot[1])).await.status(), StatusCode::OK);
+    assert_eq!(
+        ann.get(&format!("/api/v1/photos/{}", shot[1]))
+            .await
+            .status(),
+        StatusCode::OK
+    );
 }
 
 #[actix_web::test]
@@ -140,39 +207,85 @@ async fn members_albums_are_seen_by_members_without_locations() {
     let club = album(&ann, "Club", "members").await;
     let private = album(&ann, "Mine", "private").await;
     for id in [&club, &private] {
-        ann.send_json(Method::POST, &format!("/api/v1/albums/{id}/photos"), json!({"photo_ids": shot}))
-            .await;
+        ann.send_json(
+            Method::POST,
+            &format!("/api/v1/albums/{id}/photos"),
+            json!({"photo_ids": shot}),
+        )
+        .await;
     }
     let listed = json(bob.get("/api/v1/albums").await, StatusCode::OK).await;
     assert_eq!(ids(&listed), [club.as_str()]);
     let owned = json(bob.get("/api/v1/albums?owned=true").await, StatusCode::OK).await;
     assert_eq!(ids(&owned), Vec::<String>::new());
-    assert_eq!(bob.get(&format!("/api/v1/albums/{private}")).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        bob.get(&format!("/api/v1/albums/{private}")).await.status(),
+        StatusCode::NOT_FOUND
+    );
 
-    let seen = json(bob.get(&format!("/api/v1/photos/{}", shot[0])).await, StatusCode::OK).await;
-    assert_eq!(seen["location"], Value::Null, "location is the owner's alone");
-    let page = json(bob.get(&format!("/api/v1/albums/{club}/photos")).await, StatusCode::OK).await;
+    let seen = json(
+        bob.get(&format!("/api/v1/photos/{}", shot[0])).await,
+        StatusCode::OK,
+    )
+    .await;
+    assert_eq!(
+        seen["location"],
+        Value::Null,
+        "location is the owner's alone"
+    );
+    let page = json(
+        bob.get(&format!("/api/v1/albums/{club}/photos")).await,
+        StatusCode::OK,
+    )
+    .await;
     assert_eq!(page["items"][0]["location"], Value::Null);
-    let mine = json(ann.get(&format!("/api/v1/photos/{}", shot[0])).await, StatusCode::OK).await;
+    let mine = json(
+        ann.get(&format!("/api/v1/photos/{}", shot[0])).await,
+        StatusCode::OK,
+    )
+    .await;
     assert_eq!(mine["location"]["latitude"], 45.0);
 
     // Making the album private again hides the photo.
-    ann.send_json(Method::PATCH, &format!("/api/v1/albums/{club}"), json!({"visibility": "private"}))
-        .await;
-    assert_eq!(bob.get(&format!("/api/v1/photos/{}", shot[0])).await.status(), StatusCode::NOT_FOUND);
+    ann.send_json(
+        Method::PATCH,
+        &format!("/api/v1/albums/{club}"),
+        json!({"visibility": "private"}),
+    )
+    .await;
+    assert_eq!(
+        bob.get(&format!("/api/v1/photos/{}", shot[0]))
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
 }
 
-async fn share(app: &TestApp, owner: &Client, album_id: &str, expires_at: Option<String>) -> (String, String) {
+async fn share(
+    app: &TestApp,
+    owner: &Client,
+    album_id: &str,
+    expires_at: Option<String>,
+) -> (String, String) {
     let _ = app;
     let body = json(
         owner
-            .send_json(Method::POST, &format!("/api/v1/albums/{album_id}/links"), json!({"expires_at": expires_at}))
+            .send_json(
+                Method::POST,
+                &format!("/api/v1/albums/{album_id}/links"),
+                json!({"expires_at": expires_at}),
+            )
             .await,
         StatusCode::CREATED,
     )
     .await;
     let token = body["token"].as_str().unwrap().to_owned();
-    assert!(body["url"].as_str().unwrap().ends_with(&format!("/shared/{token}")));
+    assert!(
+        body["url"]
+            .as_str()
+            .unwrap()
+            .ends_with(&format!("/shared/{token}"))
+    );
     (body["link"]["id"].as_str().unwrap().to_owned(), token)
 }
 
@@ -185,37 +298,75 @@ async fn share_links_open_an_album_read_only_until_revoked() {
         settled_photo(&ann, id).await;
     }
     let trip = album(&ann, "Trip", "link").await;
-    ann.send_json(Method::POST, &format!("/api/v1/albums/{trip}/photos"), json!({"photo_ids": [shot[0]]}))
-        .await;
+    ann.send_json(
+        Method::POST,
+        &format!("/api/v1/albums/{trip}/photos"),
+        json!({"photo_ids": [shot[0]]}),
+    )
+    .await;
     let (link, token) = share(&app, &ann, &trip, None).await;
 
     let stranger = app.client();
-    let shared = json(stranger.get(&format!("/api/v1/shared/{token}")).await, StatusCode::OK).await;
+    let shared = json(
+        stranger.get(&format!("/api/v1/shared/{token}")).await,
+        StatusCode::OK,
+    )
+    .await;
     assert_eq!(shared["title"], "Trip");
-    let page = json(stranger.get(&format!("/api/v1/shared/{token}/photos")).await, StatusCode::OK).await;
+    let page = json(
+        stranger
+            .get(&format!("/api/v1/shared/{token}/photos"))
+            .await,
+        StatusCode::OK,
+    )
+    .await;
     assert_eq!(ids(&page), [shot[0].as_str()]);
     assert_eq!(page["items"][0]["location"], Value::Null);
     let thumbnail = stranger
-        .get(&format!("/api/v1/shared/{token}/photos/{}/thumbnail", shot[0]))
+        .get(&format!(
+            "/api/v1/shared/{token}/photos/{}/thumbnail",
+            shot[0]
+        ))
         .await;
     assert_eq!(thumbnail.status(), StatusCode::OK);
     assert_eq!(thumbnail.headers()["cache-control"], "private, no-cache");
     // A photo outside the album stays out of reach.
     let outside = stranger
-        .get(&format!("/api/v1/shared/{token}/photos/{}/original", shot[1]))
+        .get(&format!(
+            "/api/v1/shared/{token}/photos/{}/original",
+            shot[1]
+        ))
         .await;
     assert_eq!(outside.status(), StatusCode::NOT_FOUND);
     // The link does not open the member API.
-    assert_eq!(stranger.get(&format!("/api/v1/photos/{}", shot[0])).await.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        stranger
+            .get(&format!("/api/v1/photos/{}", shot[0]))
+            .await
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
 
-    let links = json(ann.get(&format!("/api/v1/albums/{trip}/links")).await, StatusCode::OK).await;
+    let links = json(
+        ann.get(&format!("/api/v1/albums/{trip}/links")).await,
+        StatusCode::OK,
+    )
+    .await;
     assert_eq!(links[0]["id"], link.as_str());
-    let revoked = ann.delete(&format!("/api/v1/albums/{trip}/links/{link}")).await;
+    let revoked = ann
+        .delete(&format!("/api/v1/albums/{trip}/links/{link}"))
+        .await;
     assert_eq!(revoked.status(), StatusCode::NO_CONTENT);
     let (status, body) = problem(stranger.get(&format!("/api/v1/shared/{token}")).await).await;
-    assert_eq!((status, body["type"].as_str()), (StatusCode::NOT_FOUND, Some("/problems/share-link-invalid")));
+    assert_eq!(
+        (status, body["type"].as_str()),
+        (StatusCode::NOT_FOUND, Some("/problems/share-link-invalid"))
+    );
     let file = stranger
-        .get(&format!("/api/v1/shared/{token}/photos/{}/thumbnail", shot[0]))
+        .get(&format!(
+            "/api/v1/shared/{token}/photos/{}/thumbnail",
+            shot[0]
+        ))
         .await;
     assert_eq!(file.status(), StatusCode::NOT_FOUND);
 }
@@ -227,24 +378,51 @@ async fn links_stop_with_their_expiry_or_the_albums_visibility() {
     let trip = album(&ann, "Trip", "link").await;
     let past = (chrono::Utc::now() - chrono::Duration::minutes(1)).to_rfc3339();
     let (status, _) = problem(
-        ann.send_json(Method::POST, &format!("/api/v1/albums/{trip}/links"), json!({"expires_at": past}))
-            .await,
+        ann.send_json(
+            Method::POST,
+            &format!("/api/v1/albums/{trip}/links"),
+            json!({"expires_at": past}),
+        )
+        .await,
     )
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 
     let (_, token) = share(&app, &ann, &trip, None).await;
     let stranger = app.client();
-    assert_eq!(stranger.get(&format!("/api/v1/shared/{token}")).await.status(), StatusCode::OK);
-    ann.send_json(Method::PATCH, &format!("/api/v1/albums/{trip}"), json!({"visibility": "private"}))
-        .await;
-    assert_eq!(stranger.get(&format!("/api/v1/shared/{token}")).await.status(), StatusCode::NOT_FOUND);
-    assert_eq!(stranger.get("/api/v1/shared/not-a-token!").await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        stranger
+            .get(&format!("/api/v1/shared/{token}"))
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    ann.send_json(
+        Method::PATCH,
+        &format!("/api/v1/albums/{trip}"),
+        json!({"visibility": "private"}),
+    )
+    .await;
+    assert_eq!(
+        stranger
+            .get(&format!("/api/v1/shared/{token}"))
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        stranger.get("/api/v1/shared/not-a-token!").await.status(),
+        StatusCode::NOT_FOUND
+    );
 
     // Only the owner may share.
     let bob = app.signed_in("bob@example.org", Role::Member).await;
     let response = bob
-        .send_json(Method::POST, &format!("/api/v1/albums/{trip}/links"), json!({}))
+        .send_json(
+            Method::POST,
+            &format!("/api/v1/albums/{trip}/links"),
+            json!({}),
+        )
         .await;
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
 }

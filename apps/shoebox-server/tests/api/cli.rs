@@ -161,7 +161,10 @@ fn seed_is_idempotent_and_create_admin_reads_the_password_from_stdin() {
         .count();
     assert_eq!(libraries, 3, "{}", stdout(&first));
     let second = run(&mut shoebox(Some(db.url()), &["seed"]));
-    assert!(!stdout(&second).contains("demo photos"), "photos are added once");
+    assert!(
+        !stdout(&second).contains("demo photos"),
+        "photos are added once"
+    );
     assert_eq!(
         stdout(&second)
             .lines()

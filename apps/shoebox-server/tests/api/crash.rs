@@ -43,7 +43,11 @@ struct Count {
 async fn a_server_killed_mid_upload_leaves_no_photo_and_the_sweeper_cleans_up() {
     let database = TestDatabase::migrated();
     let objects = tempfile::tempdir().unwrap();
-    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let base = format!("http://127.0.0.1:{port}");
     let storage = format!("file://{}", objects.path().display());
     let mut server = Command::new(env!("CARGO_BIN_EXE_shoebox"))
@@ -146,18 +150,29 @@ async fn the_sweeper_removes_objects_no_photo_claims_once_old_enough() {
     ))
     .unwrap();
     let stores = app.application.photo_stores.clone();
-    stores.blobs.put(&stray, bytes::Bytes::from_static(b"orphan")).await.unwrap();
+    stores
+        .blobs
+        .put(&stray, bytes::Bytes::from_static(b"orphan"))
+        .await
+        .unwrap();
     assert_eq!(app.object_keys().len(), 2);
 
     let clock = Arc::new(FakeClock::at(Utc::now()));
     let mut later = stores.clone();
     later.clock = clock.clone();
     let sweep = OrphanSweep::new(later, TimeDelta::hours(24));
-    assert_eq!(sweep.sweep().await.unwrap().removed, 0, "within the grace period");
+    assert_eq!(
+        sweep.sweep().await.unwrap().removed,
+        0,
+        "within the grace period"
+    );
     clock.advance(Duration::from_secs(25 * 3600));
     let report = sweep.sweep().await.unwrap();
     assert_eq!((report.examined, report.removed), (2, 1));
     let left = app.object_keys();
     assert_eq!(left.len(), 1);
-    assert!(!left[0].contains(&stray.as_str()[6..20]), "the photo's original stays");
+    assert!(
+        !left[0].contains(&stray.as_str()[6..20]),
+        "the photo's original stays"
+    );
 }

@@ -4,12 +4,12 @@ use std::{net::TcpListener, sync::Arc};
 
 use reqwest::{Method, Response, StatusCode};
 use serde_json::{Value, json};
+use shoebox_application::jobs::{Worker, WorkerSettings};
 use shoebox_crypto::PasswordHashingSettings;
 use shoebox_domain::{
     accounts::{DisplayName, EmailAddress, Role},
     auth::SignupMode,
 };
-use shoebox_application::jobs::{Worker, WorkerSettings};
 use shoebox_ports::{inbound::EnsureUser, outbound::SystemClock};
 use shoebox_postgres::PostgresJobQueue;
 use shoebox_server::{settings::Settings, wiring::Application};
@@ -181,7 +181,11 @@ impl TestApp {
                 if path.is_dir() {
                     pending.push(path);
                 } else {
-                    let key = path.strip_prefix(root).unwrap().to_string_lossy().into_owned();
+                    let key = path
+                        .strip_prefix(root)
+                        .unwrap()
+                        .to_string_lossy()
+                        .into_owned();
                     keys.push(key);
                 }
             }

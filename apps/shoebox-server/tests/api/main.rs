@@ -3,11 +3,11 @@
 //! real `shoebox` executable for the operational subcommands.
 
 mod accounts;
-mod albums;
 mod admin;
+mod albums;
 mod auth;
 mod cli;
 mod crash;
-mod photos;
 mod helpers;
 mod jobs;
+mod photos;

@@ -49,7 +49,10 @@ async fn uploads_become_ready_with_oriented_variants_and_metadata() {
     assert!(body.iter().all(|item| item["outcome"] == "created"));
     let jpeg = &body[0]["photo"];
     assert_eq!(jpeg["status"], "processing");
-    assert_eq!((jpeg["width"].as_u64(), jpeg["height"].as_u64()), (Some(1200), Some(800)));
+    assert_eq!(
+        (jpeg["width"].as_u64(), jpeg["height"].as_u64()),
+        (Some(1200), Some(800))
+    );
     assert_eq!(jpeg["camera"], "Fujifilm X-T4");
     assert_eq!(jpeg["taken_at"], "2024-07-14T10:30:00");
     assert_eq!(jpeg["original_name"], "beach.jpg");
@@ -70,7 +73,10 @@ async fn uploads_become_ready_with_oriented_variants_and_metadata() {
         let bytes = thumbnail.bytes().await.unwrap();
         let facts = shoebox_imaging::inspect(&bytes, Default::default()).unwrap();
         assert!(facts.width.max(facts.height) <= 400);
-        assert!(facts.location.is_none() && facts.camera.is_none(), "variants carry no metadata");
+        assert!(
+            facts.location.is_none() && facts.camera.is_none(),
+            "variants carry no metadata"
+        );
     }
     // The owner, and only the owner, sees where the photo was taken.
     let id = jpeg["id"].as_str().unwrap();
@@ -92,7 +98,12 @@ async fn files_are_served_with_etags_ranges_and_cache_headers() {
     let etag = whole.headers()["etag"].to_str().unwrap().to_owned();
     assert_eq!(whole.headers()["content-type"], "image/jpeg");
     assert_eq!(whole.headers()["accept-ranges"], "bytes");
-    assert!(whole.headers()["cache-control"].to_str().unwrap().starts_with("private"));
+    assert!(
+        whole.headers()["cache-control"]
+            .to_str()
+            .unwrap()
+            .starts_with("private")
+    );
     assert_eq!(whole.bytes().await.unwrap(), original);
 
     let cached = owner
@@ -111,7 +122,10 @@ async fn files_are_served_with_etags_ranges_and_cache_headers() {
         .unwrap();
     assert_eq!(part.status(), StatusCode::PARTIAL_CONTENT);
     let size = original.len();
-    assert_eq!(part.headers()["content-range"], format!("bytes 10-19/{size}").as_str());
+    assert_eq!(
+        part.headers()["content-range"],
+        format!("bytes 10-19/{size}").as_str()
+    );
     assert_eq!(part.bytes().await.unwrap(), original[10..20]);
 
     let tail = owner
@@ -128,7 +142,10 @@ async fn files_are_served_with_etags_ranges_and_cache_headers() {
         .send()
         .await
         .unwrap();
-    assert_eq!(beyond.headers()["content-range"], format!("bytes */{size}").as_str());
+    assert_eq!(
+        beyond.headers()["content-range"],
+        format!("bytes */{size}").as_str()
+    );
     let (status, _) = problem(beyond).await;
     assert_eq!(status, StatusCode::RANGE_NOT_SATISFIABLE);
 
@@ -145,13 +162,21 @@ async fn the_same_file_twice_is_one_photo() {
     let first = created(upload(&owner, vec![("a.jpg", bytes.clone())]).await).await;
     let objects = app.object_keys();
     let again = created(
-        upload(&owner, vec![("copy.jpg", bytes.clone()), ("copy2.jpg", bytes.clone())]).await,
+        upload(
+            &owner,
+            vec![("copy.jpg", bytes.clone()), ("copy2.jpg", bytes.clone())],
+        )
+        .await,
     )
     .await;
     assert_eq!(again[0]["outcome"], "duplicate");
     assert_eq!(again[1]["outcome"], "duplicate");
     assert_eq!(again[0]["photo"]["id"], first[0]["photo"]["id"]);
-    assert_eq!(app.object_keys(), objects, "the duplicates' bytes were removed");
+    assert_eq!(
+        app.object_keys(),
+        objects,
+        "the duplicates' bytes were removed"
+    );
 
     // Another member's identical file is their own photo.
     let other = app.signed_in("bob@example.org", Role::Member).await;
@@ -180,8 +205,15 @@ async fn bad_files_are_refused_and_leave_nothing_behind() {
         let response = upload(&owner, vec![("good.jpg", good.clone()), (&name, bytes)]).await;
         let (status, body) = problem(response).await;
         assert!(status.is_client_error(), "{name}: {status}");
-        assert!(body["detail"].as_str().unwrap().contains(&name), "{name}: {body}");
-        assert!(app.object_keys().is_empty(), "{name} left {:?}", app.object_keys());
+        assert!(
+            body["detail"].as_str().unwrap().contains(&name),
+            "{name}: {body}"
+        );
+        assert!(
+            app.object_keys().is_empty(),
+            "{name} left {:?}",
+            app.object_keys()
+        );
         let listed: Value = owner.get("/api/v1/photos").await.json().await.unwrap();
         assert_eq!(listed["items"], json!([]), "{name}");
     }
@@ -193,7 +225,10 @@ async fn bad_files_are_refused_and_leave_nothing_behind() {
         .await
         .unwrap();
     let (status, body) = problem(response).await;
-    assert_eq!((status, body["type"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("/problems/no-file")));
+    assert_eq!(
+        (status, body["type"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("/problems/no-file"))
+    );
 }
 
 #[actix_web::test]
@@ -211,7 +246,11 @@ async fn a_quota_is_enforced_with_a_clear_error() {
     let (status, body) = problem(upload(&owner, vec![("b.jpg", camera_jpeg(6))]).await).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(body["type"], "/problems/quota-exceeded");
-    assert_eq!(app.object_keys().len(), 1, "only the first original remains");
+    assert_eq!(
+        app.object_keys().len(),
+        1,
+        "only the first original remains"
+    );
 }
 
 #[actix_web::test]
@@ -246,7 +285,9 @@ async fn captions_are_edited_by_the_owner() {
         .await;
     let photo: Value = response.json().await.unwrap();
     assert_eq!(photo["caption"], "Sunset");
-    let response = owner.send_json(Method::PATCH, &path, json!({"caption": null})).await;
+    let response = owner
+        .send_json(Method::PATCH, &path, json!({"caption": null}))
+        .await;
     let photo: Value = response.json().await.unwrap();
     assert_eq!(photo["caption"], Value::Null);
     let (status, _) = problem(

@@ -68,7 +68,11 @@ mod tests {
         std::fs::write(nested.join("original#1"), b"partial").unwrap();
         std::fs::write(nested.join("preview"), b"done").unwrap();
         let before = SystemTime::now() - Duration::from_secs(3600);
-        assert_eq!(remove_staging_files(root.path(), before).unwrap(), 0, "too recent");
+        assert_eq!(
+            remove_staging_files(root.path(), before).unwrap(),
+            0,
+            "too recent"
+        );
         let after = SystemTime::now() + Duration::from_secs(1);
         assert_eq!(remove_staging_files(root.path(), after).unwrap(), 1);
         assert!(!nested.join("original#1").exists());

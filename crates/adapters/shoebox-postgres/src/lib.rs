@@ -26,9 +26,9 @@ mod settings;
 
 pub use database::PostgresDatabase;
 pub use repositories::{
-    PostgresApiTokenRepository, PostgresInvitationRepository, PostgresJobQueue,
-    PostgresLoginThrottleRepository, PostgresMaintenanceRepository, PostgresScheduleLedger,
-    PostgresSchemaInspector, PostgresSessionRepository, PostgresUserRepository,
-    PostgresAlbumRepository, PostgresPhotoRepository, PostgresShareLinkRepository,
+    PostgresAlbumRepository, PostgresApiTokenRepository, PostgresInvitationRepository,
+    PostgresJobQueue, PostgresLoginThrottleRepository, PostgresMaintenanceRepository,
+    PostgresPhotoRepository, PostgresScheduleLedger, PostgresSchemaInspector,
+    PostgresSessionRepository, PostgresShareLinkRepository, PostgresUserRepository,
 };
 pub use settings::DatabaseSettings;

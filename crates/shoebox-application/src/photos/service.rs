@@ -5,8 +5,8 @@ use shoebox_domain::{
     auth::Actor,
     page::{Page, PageRequest},
     photos::{
-        DeletePhotoError, Photo, PhotoFile, PhotoId, PhotoNotFound, PhotoOrder,
-        PhotoUpdate, StorageUsage, UpdatePhotoError, UploadError, photo_object_key,
+        DeletePhotoError, Photo, PhotoFile, PhotoId, PhotoNotFound, PhotoOrder, PhotoUpdate,
+        StorageUsage, UpdatePhotoError, UploadError, photo_object_key,
     },
     storage::ByteRange,
 };
@@ -64,7 +64,9 @@ pub(super) fn describe(photo: &Photo, file: PhotoFile) -> Option<FileDescriptor>
         .as_ref()
         .map(|name| {
             let name = name.as_str();
-            name.rsplit_once('.').map_or(name, |(stem, _)| stem).to_owned()
+            name.rsplit_once('.')
+                .map_or(name, |(stem, _)| stem)
+                .to_owned()
         })
         .unwrap_or_else(|| photo.id.to_string());
     let key = photo_object_key(photo.owner_id, photo.id, file);

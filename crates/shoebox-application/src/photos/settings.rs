@@ -58,10 +58,15 @@ impl PhotoSettings {
             return Err("photos.max_pixels must be at least 1".to_owned());
         }
         if self.quota_bytes == Some(0) {
-            return Err("photos.quota_bytes must be at least 1 (leave it unset for no quota)".to_owned());
+            return Err(
+                "photos.quota_bytes must be at least 1 (leave it unset for no quota)".to_owned(),
+            );
         }
         if self.orphan_grace_hours == 0 {
-            return Err("photos.orphan_grace_hours must be at least 1: uploads in flight need time".to_owned());
+            return Err(
+                "photos.orphan_grace_hours must be at least 1: uploads in flight need time"
+                    .to_owned(),
+            );
         }
         Ok(())
     }

@@ -41,7 +41,8 @@ impl SharingService {
         let now = self.stores.clock.now();
         match self.stores.links.resolve(token.hash()).await? {
             Some((link, album))
-                if link.is_active(now) && can_view_album(&album, Viewer::LinkHolder(link.album_id)) =>
+                if link.is_active(now)
+                    && can_view_album(&album, Viewer::LinkHolder(link.album_id)) =>
             {
                 Ok(album)
             }

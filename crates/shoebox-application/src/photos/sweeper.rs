@@ -90,8 +90,13 @@ impl OrphanSweep {
             return Ok(0);
         }
         let ids = candidates.keys().copied().collect();
-        let existing: HashSet<PhotoId> =
-            self.stores.photos.existing(ids).await?.into_iter().collect();
+        let existing: HashSet<PhotoId> = self
+            .stores
+            .photos
+            .existing(ids)
+            .await?
+            .into_iter()
+            .collect();
         let mut removed = 0;
         for (photo, keys) in candidates {
             if existing.contains(&photo) {

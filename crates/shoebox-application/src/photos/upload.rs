@@ -58,7 +58,10 @@ pub(super) struct UploadParts {
 
 impl StreamingUpload {
     pub(super) fn new(parts: UploadParts) -> Self {
-        let original_name = parts.client_name.as_deref().and_then(OriginalName::from_client);
+        let original_name = parts
+            .client_name
+            .as_deref()
+            .and_then(OriginalName::from_client);
         let name = original_name
             .as_ref()
             .map_or_else(|| "the file".to_owned(), |name| name.as_str().to_owned());

@@ -26,7 +26,11 @@ pub const MAKE_VARIANTS_JOB: &str = "photos.make_variants";
 pub fn variants_job(photo: PhotoId, now: DateTime<Utc>) -> NewJob {
     let kind = JobKind::parse(MAKE_VARIANTS_JOB)
         .unwrap_or_else(|_| unreachable!("the job kind is a valid constant"));
-    let mut job = NewJob::new(kind, serde_json::json!({ "photo_id": photo.to_string() }), now);
+    let mut job = NewJob::new(
+        kind,
+        serde_json::json!({ "photo_id": photo.to_string() }),
+        now,
+    );
     job.dedup_key = Some(format!("{MAKE_VARIANTS_JOB}:{photo}"));
     job
 }
@@ -92,7 +96,9 @@ impl VariantMaker {
             .make_variants(original, facts_of(&photo), kinds)
             .await
             .map_err(|error| match error {
-                VariantError::Rejected(rejection) => VariantJobError::Permanent(rejection.to_string()),
+                VariantError::Rejected(rejection) => {
+                    VariantJobError::Permanent(rejection.to_string())
+                }
                 VariantError::Unexpected(error) => VariantJobError::Transient(error),
             })?;
         let mut variants = Vec::with_capacity(encoded.len());

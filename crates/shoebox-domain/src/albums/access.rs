@@ -17,9 +17,7 @@ pub enum Viewer {
 /// view of other members' albums: administration is not a licence to browse.
 pub fn can_view_album(album: &Album, viewer: Viewer) -> bool {
     match viewer {
-        Viewer::Member(user) => {
-            album.owner_id == user || album.visibility == Visibility::Members
-        }
+        Viewer::Member(user) => album.owner_id == user || album.visibility == Visibility::Members,
         Viewer::LinkHolder(album_id) => {
             album.id == album_id && album.visibility == Visibility::Link
         }
@@ -65,7 +63,10 @@ mod tests {
                 can_view_album(&album, stranger),
                 visibility == Visibility::Members
             );
-            assert_eq!(can_view_album(&album, holder), visibility == Visibility::Link);
+            assert_eq!(
+                can_view_album(&album, holder),
+                visibility == Visibility::Link
+            );
             assert!(!can_view_album(&album, other_holder));
             assert!(can_manage_album(&album, album.owner_id));
             assert!(!can_manage_album(&album, UserId::new()));

@@ -166,7 +166,10 @@ mod tests {
     #[test]
     fn titles_are_required_single_line_and_bounded() {
         assert_eq!(AlbumTitle::parse("  Summer  ").unwrap().as_str(), "Summer");
-        assert!(matches!(AlbumTitle::parse(" "), Err(TextError::Empty { .. })));
+        assert!(matches!(
+            AlbumTitle::parse(" "),
+            Err(TextError::Empty { .. })
+        ));
         assert!(AlbumTitle::parse("a\nb").is_err());
         assert!(AlbumTitle::parse(&"t".repeat(201)).is_err());
     }
@@ -174,7 +177,10 @@ mod tests {
     #[test]
     fn visibility_round_trips_and_rejects_unknown_values() {
         for visibility in [Visibility::Private, Visibility::Members, Visibility::Link] {
-            assert_eq!(visibility.as_str().parse::<Visibility>().unwrap(), visibility);
+            assert_eq!(
+                visibility.as_str().parse::<Visibility>().unwrap(),
+                visibility
+            );
         }
         assert!("public".parse::<Visibility>().is_err());
     }

@@ -126,6 +126,9 @@ mod tests {
         let now = Utc::now();
         assert!(ShareExpiry::at(now, now).is_err());
         let later = now + Duration::minutes(1);
-        assert_eq!(ShareExpiry::at(later, now).unwrap().as_option(), Some(later));
+        assert_eq!(
+            ShareExpiry::at(later, now).unwrap().as_option(),
+            Some(later)
+        );
     }
 }

@@ -7,7 +7,8 @@ mod photo;
 mod text;
 
 pub use errors::{
-    DeletePhotoError, MAX_FILES_PER_UPLOAD, PhotoNotFound, UpdatePhotoError, UploadError, VariantJobError,
+    DeletePhotoError, MAX_FILES_PER_UPLOAD, PhotoNotFound, UpdatePhotoError, UploadError,
+    VariantJobError,
 };
 pub use objects::{PhotoFile, photo_object_key, photo_of_key, photos_prefix_of};
 pub use photo::{

@@ -7,7 +7,7 @@ use bytes::Bytes;
 use shoebox_domain::{
     albums::{
         Album, AlbumError, AlbumId, AlbumPhotosError, AlbumUpdate, CreateShareLinkError,
-        SharedAccessError, ShareExpiry, ShareLink, ShareLinkId, Visibility,
+        ShareExpiry, ShareLink, ShareLinkId, SharedAccessError, Visibility,
     },
     auth::{Actor, RevokeError, SecretToken},
     imaging::ImageFormat,
@@ -75,7 +75,9 @@ pub struct FileBytes {
 
 impl std::fmt::Debug for FileBytes {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("FileBytes").field("range", &self.range).finish()
+        f.debug_struct("FileBytes")
+            .field("range", &self.range)
+            .finish()
     }
 }
 

@@ -4,9 +4,9 @@
 
 mod accounts;
 mod imaging;
+mod jobs;
 mod photos;
 mod storage;
-mod jobs;
 mod system;
 
 pub use accounts::{
@@ -14,14 +14,14 @@ pub use accounts::{
     PasswordHasher, SessionRepository, UserRepository,
 };
 pub use imaging::{ImageInspector, ImageProcessor, ImageScan, VariantError};
+pub use jobs::{
+    ClaimRequest, JobQueue, MaintenanceRepository, ScheduleLedger, SlotClaim, WakeReason,
+};
 pub use photos::{
     AlbumRepository, ChangeAlbumPhotosError, InsertPhotosError, InsertedPhoto, PhotoRepository,
     PhotoWithJob, ShareLinkRepository, UpdateAlbumRowError,
 };
 pub use storage::{BlobError, BlobRead, BlobStore, BlobWriter, ByteStream, ObjectMetaStream};
-pub use jobs::{
-    ClaimRequest, JobQueue, MaintenanceRepository, ScheduleLedger, SlotClaim, WakeReason,
-};
 pub use system::{Clock, SchemaInspector, SchemaState, SystemClock};
 
 #[cfg(feature = "mock")]
@@ -30,12 +30,12 @@ pub use accounts::{
     MockPasswordHasher, MockSessionRepository, MockUserRepository,
 };
 #[cfg(feature = "mock")]
-pub use photos::{MockAlbumRepository, MockPhotoRepository, MockShareLinkRepository};
-#[cfg(feature = "mock")]
-pub use storage::{MockBlobStore, MockBlobWriter};
-#[cfg(feature = "mock")]
 pub use imaging::{MockImageInspector, MockImageProcessor};
 #[cfg(feature = "mock")]
 pub use jobs::{MockJobQueue, MockMaintenanceRepository, MockScheduleLedger};
+#[cfg(feature = "mock")]
+pub use photos::{MockAlbumRepository, MockPhotoRepository, MockShareLinkRepository};
+#[cfg(feature = "mock")]
+pub use storage::{MockBlobStore, MockBlobWriter};
 #[cfg(feature = "mock")]
 pub use system::{MockClock, MockSchemaInspector};

@@ -7,8 +7,8 @@ use std::pin::Pin;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
 use bytes::Bytes;
+use chrono::{DateTime, Utc};
 use futures_core::Stream;
 use shoebox_domain::storage::{ObjectKey, ObjectMeta, ObjectPrefix};
 

@@ -27,10 +27,9 @@ pub(crate) fn album_problem(error: AlbumError) -> Problem {
         AlbumError::CoverNotInAlbum => {
             Problem::validation([("cover_photo_id", Some(error.to_string()))])
         }
-        AlbumError::NothingToChange => Problem::validation([(
-            "body",
-            Some("name at least one field to change".to_owned()),
-        )]),
+        AlbumError::NothingToChange => {
+            Problem::validation([("body", Some("name at least one field to change".to_owned()))])
+        }
         AlbumError::Unexpected(cause) => Problem::internal(cause),
     }
 }
@@ -49,7 +48,11 @@ fn album_photos_problem(error: AlbumPhotosError) -> Problem {
 }
 
 fn photo_ids(body: &AlbumPhotosBody) -> Vec<PhotoId> {
-    body.photo_ids.iter().copied().map(PhotoId::from_uuid).collect()
+    body.photo_ids
+        .iter()
+        .copied()
+        .map(PhotoId::from_uuid)
+        .collect()
 }
 
 #[utoipa::path(get, path = "/api/v1/albums", tag = "albums", security(("session" = []), ("bearer" = [])),
@@ -61,7 +64,11 @@ pub async fn list(
     query: web::Query<AlbumListQuery>,
 ) -> Result<web::Json<AlbumsPage>, Problem> {
     let page = PageRequest::new(query.limit, query.cursor);
-    let albums = state.use_cases.albums.list(actor, query.owned, page).await?;
+    let albums = state
+        .use_cases
+        .albums
+        .list(actor, query.owned, page)
+        .await?;
     Ok(web::Json(AlbumsPage {
         items: albums.items.into_iter().map(Into::into).collect(),
         next_cursor: albums.next_cursor,
@@ -77,7 +84,11 @@ pub async fn create(
     body: web::Json<CreateAlbumBody>,
 ) -> Result<HttpResponse, Problem> {
     let title = AlbumTitle::parse(&body.title);
-    let description = body.description.as_deref().map(AlbumDescription::parse).transpose();
+    let description = body
+        .description
+        .as_deref()
+        .map(AlbumDescription::parse)
+        .transpose();
     let (Ok(title), Ok(description)) = (&title, &description) else {
         return Err(Problem::validation([
             ("title", title.err().map(|e| e.to_string())),
@@ -102,7 +113,12 @@ pub async fn get(
     id: web::Path<Uuid>,
 ) -> Result<web::Json<AlbumResponse>, Problem> {
     let id = AlbumId::from_uuid(id.into_inner());
-    let album = state.use_cases.albums.get(actor, id).await.map_err(album_problem)?;
+    let album = state
+        .use_cases
+        .albums
+        .get(actor, id)
+        .await
+        .map_err(album_problem)?;
     Ok(web::Json(album.into()))
 }
 
@@ -132,7 +148,9 @@ pub async fn update(
         title: title.clone(),
         description: description.clone(),
         visibility: body.visibility.map(Into::into),
-        cover_photo_id: body.cover_photo_id.map(|cover| cover.map(PhotoId::from_uuid)),
+        cover_photo_id: body
+            .cover_photo_id
+            .map(|cover| cover.map(PhotoId::from_uuid)),
     };
     let id = AlbumId::from_uuid(id.into_inner());
     let album = state
@@ -154,7 +172,12 @@ pub async fn delete(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, Problem> {
     let id = AlbumId::from_uuid(id.into_inner());
-    state.use_cases.albums.delete(actor, id).await.map_err(album_problem)?;
+    state
+        .use_cases
+        .albums
+        .delete(actor, id)
+        .await
+        .map_err(album_problem)?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -242,4 +265,3 @@ pub async fn reorder(
         .map_err(album_photos_problem)?;
     Ok(web::Json(album.into()))
 }
-

@@ -86,7 +86,13 @@ fn disposition(file: &FileDescriptor, attachment: bool) -> ContentDisposition {
     let ascii: String = file
         .download_name
         .chars()
-        .map(|c| if c.is_ascii_graphic() || c == ' ' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_graphic() || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     ContentDisposition {
         disposition: if attachment {
@@ -163,9 +169,9 @@ pub async fn respond(
         ));
     }
     let length = bytes.range.end - bytes.range.start;
-    let body = bytes
-        .body
-        .map(|chunk| chunk.map_err(|error| actix_web::error::ErrorInternalServerError(error.to_string())));
+    let body = bytes.body.map(|chunk| {
+        chunk.map_err(|error| actix_web::error::ErrorInternalServerError(error.to_string()))
+    });
     Ok(response.no_chunking(length).streaming(body))
 }
 
@@ -177,11 +183,27 @@ mod tests {
     fn single_ranges_parse_and_others_are_ignored() {
         assert_eq!(
             parse_range("bytes=0-99"),
-            Some(ByteRange::FromTo { start: 0, end_inclusive: 99 })
+            Some(ByteRange::FromTo {
+                start: 0,
+                end_inclusive: 99
+            })
         );
-        assert_eq!(parse_range("bytes=100-"), Some(ByteRange::From { start: 100 }));
-        assert_eq!(parse_range("bytes=-5"), Some(ByteRange::Suffix { length: 5 }));
-        for ignored in ["bytes=5-1", "bytes=0-1,4-5", "items=0-1", "bytes=-", "bytes=a-b", ""] {
+        assert_eq!(
+            parse_range("bytes=100-"),
+            Some(ByteRange::From { start: 100 })
+        );
+        assert_eq!(
+            parse_range("bytes=-5"),
+            Some(ByteRange::Suffix { length: 5 })
+        );
+        for ignored in [
+            "bytes=5-1",
+            "bytes=0-1,4-5",
+            "items=0-1",
+            "bytes=-",
+            "bytes=a-b",
+            "",
+        ] {
             assert_eq!(parse_range(ignored), None, "{ignored}");
         }
     }

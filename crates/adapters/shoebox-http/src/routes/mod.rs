@@ -2,8 +2,8 @@
 //! case and maps the result.
 
 pub mod admin;
-pub mod albums;
 pub mod admin_jobs;
+pub mod albums;
 pub mod auth;
 mod files;
 pub mod me;
@@ -59,8 +59,12 @@ pub fn configure(config: &mut web::ServiceConfig) {
                         .route(web::patch().to(photos::update))
                         .route(web::delete().to(photos::delete)),
                 )
-                .service(web::resource("/photos/{id}/original").route(web::get().to(photos::original)))
-                .service(web::resource("/photos/{id}/preview").route(web::get().to(photos::preview)))
+                .service(
+                    web::resource("/photos/{id}/original").route(web::get().to(photos::original)),
+                )
+                .service(
+                    web::resource("/photos/{id}/preview").route(web::get().to(photos::preview)),
+                )
                 .service(
                     web::resource("/photos/{id}/thumbnail").route(web::get().to(photos::thumbnail)),
                 )
@@ -91,7 +95,9 @@ pub fn configure(config: &mut web::ServiceConfig) {
                     web::resource("/albums/{id}/links/{link_id}")
                         .route(web::delete().to(shares::revoke_link)),
                 )
-                .service(web::resource("/shared/{token}").route(web::get().to(shares::shared_album)))
+                .service(
+                    web::resource("/shared/{token}").route(web::get().to(shares::shared_album)),
+                )
                 .service(
                     web::resource("/shared/{token}/photos")
                         .route(web::get().to(shares::shared_photos)),

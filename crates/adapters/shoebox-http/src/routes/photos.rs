@@ -110,7 +110,10 @@ pub async fn list(
 
 /// The multipart form of an upload, for the OpenAPI document.
 #[derive(utoipa::ToSchema)]
-#[expect(dead_code, reason = "describes the multipart body; handlers stream it instead")]
+#[expect(
+    dead_code,
+    reason = "describes the multipart body; handlers stream it instead"
+)]
 pub struct UploadForm {
     /// One or more image files (JPEG, PNG, WebP, GIF); repeat the field.
     #[schema(format = Binary, content_media_type = "application/octet-stream")]
@@ -246,7 +249,15 @@ pub async fn original(
     id: web::Path<Uuid>,
     query: web::Query<DownloadQuery>,
 ) -> Result<HttpResponse, Problem> {
-    file(request, actor, &state, id.into_inner(), PhotoFile::Original, query.download).await
+    file(
+        request,
+        actor,
+        &state,
+        id.into_inner(),
+        PhotoFile::Original,
+        query.download,
+    )
+    .await
 }
 
 #[utoipa::path(get, path = "/api/v1/photos/{id}/preview", tag = "photos", security(("session" = []), ("bearer" = [])),

@@ -54,7 +54,9 @@ pub async fn create_link(
     id: web::Path<Uuid>,
     body: web::Json<CreateShareLinkBody>,
 ) -> Result<HttpResponse, Problem> {
-    let expiry = body.expires_at.map_or(ShareExpiry::NEVER, ShareExpiry::until);
+    let expiry = body
+        .expires_at
+        .map_or(ShareExpiry::NEVER, ShareExpiry::until);
     let id = AlbumId::from_uuid(id.into_inner());
     let created = state
         .use_cases
@@ -113,7 +115,11 @@ pub async fn revoke_link(
     state
         .use_cases
         .sharing
-        .revoke_link(actor, AlbumId::from_uuid(album), ShareLinkId::from_uuid(link))
+        .revoke_link(
+            actor,
+            AlbumId::from_uuid(album),
+            ShareLinkId::from_uuid(link),
+        )
         .await
         .map_err(|error| match error {
             RevokeError::NotFound => Problem::not_found("share link"),
@@ -201,5 +207,12 @@ pub async fn shared_file(
         .await
         .map_err(shared_problem)?;
     let photos = state.use_cases.photos.as_ref();
-    respond(&request, photos, descriptor, CachePolicy::Shared, query.download).await
+    respond(
+        &request,
+        photos,
+        descriptor,
+        CachePolicy::Shared,
+        query.download,
+    )
+    .await
 }

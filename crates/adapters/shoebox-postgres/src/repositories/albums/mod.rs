@@ -112,7 +112,9 @@ impl AlbumRepository for PostgresAlbumRepository {
         let id = id.as_uuid();
         let row = self
             .database
-            .run("finding an album", move |connection| load_album(connection, id))
+            .run("finding an album", move |connection| {
+                load_album(connection, id)
+            })
             .await?;
         row.map(AlbumRow::into_album).transpose()
     }
@@ -150,9 +152,7 @@ impl AlbumRepository for PostgresAlbumRepository {
             .map(|cover| cover.map(|photo| photo.as_uuid()));
         let changes = AlbumChanges {
             title: update.title.map(|t| t.as_str().to_owned()),
-            description: update
-                .description
-                .map(|d| d.map(|d| d.as_str().to_owned())),
+            description: update.description.map(|d| d.map(|d| d.as_str().to_owned())),
             visibility: update.visibility.map(|v| v.as_str()),
             cover_photo_id: cover,
             updated_at: now,
@@ -361,9 +361,11 @@ impl AlbumRepository for PostgresAlbumRepository {
                         .optional()?;
                     if let Some(position) = position {
                         query = query.filter(
-                            album_photos::position.gt(position).or(album_photos::position
-                                .eq(position)
-                                .and(album_photos::photo_id.gt(after))),
+                            album_photos::position
+                                .gt(position)
+                                .or(album_photos::position
+                                    .eq(position)
+                                    .and(album_photos::photo_id.gt(after))),
                         );
                     }
                 }

@@ -56,7 +56,10 @@ impl AlbumRow {
             owner_id: UserId::from_uuid(self.owner_id),
             title: AlbumTitle::parse(&self.title).with_context(context)?,
             description,
-            visibility: self.visibility.parse::<Visibility>().with_context(context)?,
+            visibility: self
+                .visibility
+                .parse::<Visibility>()
+                .with_context(context)?,
             cover_photo_id: self.cover_photo_id.map(PhotoId::from_uuid),
             photo_count: u64::try_from(self.photo_count).with_context(context)?,
             created_at: self.created_at,
@@ -67,10 +70,12 @@ impl AlbumRow {
 
 /// The album with this id, with its figures.
 pub(super) fn load_album(connection: &mut PgConnection, id: Uuid) -> QueryResult<Option<AlbumRow>> {
-    diesel::sql_query(format!("SELECT {ALBUM_COLUMNS} FROM albums a WHERE a.id = $1"))
-        .bind::<SqlUuid, _>(id)
-        .get_result(connection)
-        .optional()
+    diesel::sql_query(format!(
+        "SELECT {ALBUM_COLUMNS} FROM albums a WHERE a.id = $1"
+    ))
+    .bind::<SqlUuid, _>(id)
+    .get_result(connection)
+    .optional()
 }
 
 /// A page of albums `viewer` may list, newest first.

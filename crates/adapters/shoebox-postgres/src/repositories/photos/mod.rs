@@ -16,8 +16,8 @@ use shoebox_domain::{
 use shoebox_ports::outbound::{InsertPhotosError, InsertedPhoto, PhotoRepository, PhotoWithJob};
 use uuid::Uuid;
 
-pub(crate) use rows::{PhotoRow, into_photos, with_variants};
 use rows::{NewPhotoRow, VariantRow};
+pub(crate) use rows::{PhotoRow, into_photos, with_variants};
 
 use crate::{
     PostgresDatabase,
@@ -260,16 +260,17 @@ impl PhotoRepository for PostgresPhotoRepository {
             .caption
             .map(|caption| caption.map(|c| c.as_str().to_owned()));
         self.load_one("updating a photo", move |connection| {
-            let target = photos::table
-                .find(id)
-                .filter(photos::owner_id.eq(owner));
+            let target = photos::table.find(id).filter(photos::owner_id.eq(owner));
             match caption {
                 Some(caption) => diesel::update(target)
                     .set((photos::caption.eq(caption), photos::updated_at.eq(now)))
                     .returning(PhotoRow::as_returning())
                     .get_result(connection)
                     .optional(),
-                None => target.select(PhotoRow::as_select()).first(connection).optional(),
+                None => target
+                    .select(PhotoRow::as_select())
+                    .first(connection)
+                    .optional(),
             }
         })
         .await
@@ -282,14 +283,11 @@ impl PhotoRepository for PostgresPhotoRepository {
             .run("deleting a photo", move |connection| {
                 connection.transaction(|connection| {
                     let variants = rows::load_variants(connection, &[id])?;
-                    let row = diesel::delete(
-                        photos::table
-                            .find(id)
-                            .filter(photos::owner_id.eq(owner)),
-                    )
-                    .returning(PhotoRow::as_returning())
-                    .get_result(connection)
-                    .optional()?;
+                    let row =
+                        diesel::delete(photos::table.find(id).filter(photos::owner_id.eq(owner)))
+                            .returning(PhotoRow::as_returning())
+                            .get_result(connection)
+                            .optional()?;
                     Ok(row.map(|row| {
                         let own = variants.into_values().flatten().collect();
                         (row, own)
@@ -297,7 +295,9 @@ impl PhotoRepository for PostgresPhotoRepository {
                 })
             })
             .await?;
-        loaded.map(|(row, variants)| row.into_photo(variants)).transpose()
+        loaded
+            .map(|(row, variants)| row.into_photo(variants))
+            .transpose()
     }
 
     async fn mark_ready(

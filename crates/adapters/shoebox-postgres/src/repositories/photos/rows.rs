@@ -8,7 +8,9 @@ use diesel::{pg::Pg, prelude::*};
 use shoebox_domain::{
     accounts::UserId,
     imaging::{GeoLocation, ImageFormat, Orientation, VariantKind},
-    photos::{Caption, NewPhoto, OriginalName, Photo, PhotoId, PhotoStatus, PhotoVariant, Sha256Digest},
+    photos::{
+        Caption, NewPhoto, OriginalName, Photo, PhotoId, PhotoStatus, PhotoVariant, Sha256Digest,
+    },
 };
 use uuid::Uuid;
 
@@ -146,7 +148,9 @@ fn parse_format(raw: &str) -> anyhow::Result<ImageFormat> {
 }
 
 fn parse_digest(raw: &[u8]) -> anyhow::Result<Sha256Digest> {
-    let bytes: [u8; 32] = raw.try_into().map_err(|_| anyhow!("sha256 is not 32 bytes"))?;
+    let bytes: [u8; 32] = raw
+        .try_into()
+        .map_err(|_| anyhow!("sha256 is not 32 bytes"))?;
     Ok(Sha256Digest::from_bytes(bytes))
 }
 
@@ -191,7 +195,10 @@ impl PhotoRow {
             camera: self.camera,
             location,
             caption,
-            original_name: self.original_name.as_deref().and_then(OriginalName::from_stored),
+            original_name: self
+                .original_name
+                .as_deref()
+                .and_then(OriginalName::from_stored),
             variants: variants
                 .into_iter()
                 .map(VariantRow::into_variant)
