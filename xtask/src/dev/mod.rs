@@ -96,7 +96,7 @@ fn dev_env(port: u16, database_url: &str) -> Vec<(String, String)> {
             format!("http://localhost:{port}"),
         ),
     ];
-    let objects = crate::project::root().join("target/shoebox-dev/objects");
+    let objects = project::root().join("target/shoebox-dev/objects");
     let defaults = [
         ("SHOEBOX_AUTH__SIGNUP", "open".to_owned()),
         ("SHOEBOX_LOG__FORMAT", "pretty".to_owned()),

@@ -55,6 +55,8 @@ impl WorkerThread {
 pub struct TestAppBuilder {
     settings: Settings,
     worker: bool,
+    /// Another store than a fresh local directory (e.g. S3).
+    storage: Option<shoebox_object_store::StorageSettings>,
 }
 
 pub fn builder() -> TestAppBuilder {
@@ -71,6 +73,7 @@ pub fn builder() -> TestAppBuilder {
     TestAppBuilder {
         settings,
         worker: false,
+        storage: None,
     }
 }
 
@@ -91,6 +94,13 @@ impl TestAppBuilder {
         self
     }
 
+    /// Uses this object store instead of a fresh local directory
+    /// (`TestApp::object_keys` then sees nothing).
+    pub fn with_storage(mut self, storage: shoebox_object_store::StorageSettings) -> Self {
+        self.storage = Some(storage);
+        self
+    }
+
     pub fn settings(mut self, change: impl FnOnce(&mut Settings)) -> Self {
         change(&mut self.settings);
         self
@@ -108,7 +118,11 @@ impl TestAppBuilder {
         let address = format!("http://{}", listener.local_addr().unwrap());
         self.settings.http.public_url = address.clone();
         let objects = tempfile::tempdir().unwrap();
-        self.settings.storage.url = format!("file://{}", objects.path().display());
+        self.settings.storage = self.storage.take().unwrap_or_else(|| {
+            let mut local = shoebox_object_store::StorageSettings::default();
+            local.url = format!("file://{}", objects.path().display());
+            local
+        });
         let application = Application::build(&self.settings).unwrap();
         let worker = self
             .worker

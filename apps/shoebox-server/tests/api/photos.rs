@@ -298,3 +298,45 @@ async fn captions_are_edited_by_the_owner() {
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+#[actix_web::test]
+async fn on_s3_uploads_reach_the_bucket_and_files_redirect_to_it() {
+    let s3 = tokio::task::spawn_blocking(shoebox_test_support::S3Server::start)
+        .await
+        .unwrap();
+    let app = builder()
+        .with_storage(s3.settings())
+        .settings(|settings| settings.photos.redirect_to_store = true)
+        .with_worker()
+        .spawn()
+        .await;
+    let owner = app.signed_in("ann@example.org", Role::Member).await;
+    let original = camera_jpeg(12);
+    let body = created(upload(&owner, vec![("s3.jpg", original.clone())]).await).await;
+    let id = body[0]["photo"]["id"].as_str().unwrap().to_owned();
+    assert_eq!(settled_photo(&owner, &id).await["status"], "ready");
+
+    let no_redirects = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let token_body = owner
+        .send_json(Method::POST, "/api/v1/me/tokens", json!({"name": "s3 test"}))
+        .await
+        .json::<Value>()
+        .await
+        .unwrap();
+    let token = token_body["secret"].as_str().unwrap();
+    let response = no_redirects
+        .get(format!("{}/api/v1/photos/{id}/original", app.address))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::FOUND);
+    let location = response.headers()["location"].to_str().unwrap().to_owned();
+    assert!(location.starts_with(s3.endpoint()), "{location}");
+    let fetched = reqwest::get(&location).await.unwrap();
+    assert_eq!(fetched.status(), StatusCode::OK);
+    assert_eq!(fetched.bytes().await.unwrap(), original);
+}
