@@ -69,8 +69,7 @@ pub async fn seed(settings: &Settings, force: bool) -> anyhow::Result<()> {
     }
     require_current_schema(settings).await?;
     let application = Application::build(settings)?;
-    let mut seed = 1;
-    for (email, display_name, role) in DEMO_MEMBERS {
+    for (seed, (email, display_name, role)) in (1..).zip(DEMO_MEMBERS) {
         let request = EnsureUser {
             email: EmailAddress::parse(email)?,
             display_name: DisplayName::parse(display_name)?,
@@ -92,7 +91,6 @@ pub async fn seed(settings: &Settings, force: bool) -> anyhow::Result<()> {
                 "added {added} demo photos and 2 albums for {email}"
             ));
         }
-        seed += 1;
     }
     say(format!(
         "sign in at {} as admin@example.org (or ada@example.org) with password {DEMO_PASSWORD}",

@@ -119,9 +119,10 @@ impl TestAppBuilder {
         self.settings.http.public_url = address.clone();
         let objects = tempfile::tempdir().unwrap();
         self.settings.storage = self.storage.take().unwrap_or_else(|| {
-            let mut local = shoebox_object_store::StorageSettings::default();
-            local.url = format!("file://{}", objects.path().display());
-            local
+            shoebox_object_store::StorageSettings {
+                url: format!("file://{}", objects.path().display()),
+                ..Default::default()
+            }
         });
         let application = Application::build(&self.settings).unwrap();
         let worker = self

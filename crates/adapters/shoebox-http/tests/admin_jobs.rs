@@ -84,6 +84,9 @@ async fn service(
             administration: Arc::new(MockAdministration::new()),
             operations: Arc::new(MockOperations::new()),
             jobs: Arc::new(jobs),
+            photos: Arc::new(shoebox_ports::inbound::MockPhotos::new()),
+            albums: Arc::new(shoebox_ports::inbound::MockAlbums::new()),
+            sharing: Arc::new(shoebox_ports::inbound::MockSharing::new()),
         },
         settings: Default::default(),
         build: BuildInfo {

@@ -79,6 +79,9 @@ async fn service(
             administration: Arc::new(mocks.administration),
             operations: Arc::new(mocks.operations),
             jobs: Arc::new(shoebox_ports::inbound::MockJobAdministration::new()),
+            photos: Arc::new(shoebox_ports::inbound::MockPhotos::new()),
+            albums: Arc::new(shoebox_ports::inbound::MockAlbums::new()),
+            sharing: Arc::new(shoebox_ports::inbound::MockSharing::new()),
         },
         settings: mocks.settings.unwrap_or_default(),
         build: BuildInfo {
