@@ -239,6 +239,14 @@ async fn members_albums_are_seen_by_members_without_locations() {
     )
     .await;
     assert_eq!(page["items"][0]["location"], Value::Null);
+    // The original keeps its EXIF, location included: only its owner gets it.
+    let original = format!("/api/v1/photos/{}/original", shot[0]);
+    let (status, body) = problem(bob.get(&original).await).await;
+    assert_eq!(
+        (status, body["type"].as_str()),
+        (StatusCode::FORBIDDEN, Some("/problems/original-withheld"))
+    );
+    assert_eq!(ann.get(&original).await.status(), StatusCode::OK);
     let mine = json(
         ann.get(&format!("/api/v1/photos/{}", shot[0])).await,
         StatusCode::OK,
@@ -330,6 +338,18 @@ async fn share_links_open_an_album_read_only_until_revoked() {
         .await;
     assert_eq!(thumbnail.status(), StatusCode::OK);
     assert_eq!(thumbnail.headers()["cache-control"], "private, no-cache");
+    let original = stranger
+        .get(&format!(
+            "/api/v1/shared/{token}/photos/{}/original",
+            shot[0]
+        ))
+        .await;
+    let (status, _) = problem(original).await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "the original holds a location"
+    );
     // A photo outside the album stays out of reach.
     let outside = stranger
         .get(&format!(

@@ -118,12 +118,13 @@ impl TestAppBuilder {
         let address = format!("http://{}", listener.local_addr().unwrap());
         self.settings.http.public_url = address.clone();
         let objects = tempfile::tempdir().unwrap();
-        self.settings.storage = self.storage.take().unwrap_or_else(|| {
-            shoebox_object_store::StorageSettings {
-                url: format!("file://{}", objects.path().display()),
-                ..Default::default()
-            }
-        });
+        self.settings.storage =
+            self.storage
+                .take()
+                .unwrap_or_else(|| shoebox_object_store::StorageSettings {
+                    url: format!("file://{}", objects.path().display()),
+                    ..Default::default()
+                });
         let application = Application::build(&self.settings).unwrap();
         let worker = self
             .worker
@@ -215,6 +216,9 @@ impl TestApp {
             base: self.address.clone(),
             http: reqwest::Client::builder()
                 .cookie_store(true)
+                // Below the server's 5 s keep-alive: never reuse a connection
+                // the server may be closing at that very moment.
+                .pool_idle_timeout(std::time::Duration::from_secs(2))
                 .build()
                 .unwrap(),
             csrf: None,
@@ -331,6 +335,7 @@ pub async fn problem(response: Response) -> (StatusCode, Value) {
 
 /// Uploads `files` (name, bytes) in one multipart request.
 pub async fn upload(client: &Client, files: Vec<(&str, Vec<u8>)>) -> Response {
+    let names: Vec<String> = files.iter().map(|(name, _)| (*name).to_owned()).collect();
     let mut form = reqwest::multipart::Form::new();
     for (name, bytes) in files {
         let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned());
@@ -341,7 +346,7 @@ pub async fn upload(client: &Client, files: Vec<(&str, Vec<u8>)>) -> Response {
         .multipart(form)
         .send()
         .await
-        .unwrap()
+        .unwrap_or_else(|error| panic!("uploading {names:?}: {error}"))
 }
 
 /// The photo once the worker is done with it (ready or failed), polling its

@@ -6,6 +6,7 @@ mod accounts;
 mod admin;
 mod albums;
 mod auth;
+mod authorization;
 mod cli;
 mod crash;
 mod helpers;

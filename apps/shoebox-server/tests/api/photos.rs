@@ -321,7 +321,11 @@ async fn on_s3_uploads_reach_the_bucket_and_files_redirect_to_it() {
         .build()
         .unwrap();
     let token_body = owner
-        .send_json(Method::POST, "/api/v1/me/tokens", json!({"name": "s3 test"}))
+        .send_json(
+            Method::POST,
+            "/api/v1/me/tokens",
+            json!({"name": "s3 test"}),
+        )
         .await
         .json::<Value>()
         .await

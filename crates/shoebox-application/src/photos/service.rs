@@ -263,12 +263,16 @@ impl Photos for PhotoService {
         id: PhotoId,
         file: PhotoFile,
     ) -> Result<FileDescriptor, PhotoNotFound> {
+        let actor_id = actor.user.id;
         let photo = self
             .stores
             .photos
-            .find_visible(id, actor.user.id)
+            .find_visible(id, actor_id)
             .await?
             .ok_or(PhotoNotFound::NotFound)?;
+        if file == PhotoFile::Original && !photo.original_allowed_for(Some(actor_id)) {
+            return Err(PhotoNotFound::OriginalWithheld);
+        }
         describe(&photo, file).ok_or(PhotoNotFound::NotFound)
     }
 

@@ -151,7 +151,16 @@ impl Sharing for SharingService {
         file: PhotoFile,
     ) -> Result<FileDescriptor, SharedAccessError> {
         let album = self.open(&token).await?;
-        let photo = self.photo_in(&album, id).await?;
+        // The raw row (location included) decides; link holders are never owners.
+        let photo = self
+            .stores
+            .photos
+            .find_in_album(album.id, id)
+            .await?
+            .ok_or(SharedAccessError::PhotoNotFound)?;
+        if file == PhotoFile::Original && !photo.original_allowed_for(None) {
+            return Err(SharedAccessError::OriginalWithheld);
+        }
         describe(&photo, file).ok_or(SharedAccessError::PhotoNotFound)
     }
 }

@@ -63,6 +63,8 @@ pub enum SharedAccessError {
     LinkInvalid,
     #[error("no such photo in this album")]
     PhotoNotFound,
+    #[error("the original file holds location data that only its owner may see; use the preview")]
+    OriginalWithheld,
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
 }

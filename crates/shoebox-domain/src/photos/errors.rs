@@ -39,6 +39,10 @@ pub enum UploadError {
 pub enum PhotoNotFound {
     #[error("no such photo")]
     NotFound,
+    /// The original file carries its owner's location in its metadata, so
+    /// only the owner may download it; others get the preview.
+    #[error("the original file holds location data that only its owner may see; use the preview")]
+    OriginalWithheld,
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
 }

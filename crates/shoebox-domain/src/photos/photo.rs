@@ -131,6 +131,13 @@ impl Photo {
         self
     }
 
+    /// Whether `viewer` may have the original file as uploaded: its
+    /// metadata may hold the location, which is the owner's alone. Variants
+    /// carry no metadata and are never withheld.
+    pub fn original_allowed_for(&self, viewer: Option<UserId>) -> bool {
+        viewer == Some(self.owner_id) || self.location.is_none()
+    }
+
     pub fn variant(&self, kind: VariantKind) -> Option<&PhotoVariant> {
         self.variants.iter().find(|variant| variant.kind == kind)
     }

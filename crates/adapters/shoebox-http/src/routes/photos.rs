@@ -84,6 +84,12 @@ pub(crate) fn upload_problem(error: UploadError) -> Problem {
 fn photo_not_found(error: PhotoNotFound) -> Problem {
     match error {
         PhotoNotFound::NotFound => Problem::not_found("photo"),
+        error @ PhotoNotFound::OriginalWithheld => Problem::new(
+            StatusCode::FORBIDDEN,
+            "original-withheld",
+            "Original withheld",
+        )
+        .with_detail(error.to_string()),
         PhotoNotFound::Unexpected(cause) => Problem::internal(cause),
     }
 }
@@ -129,11 +135,13 @@ pub struct UploadForm {
         (status = 422, description = "Invalid image", body = ProblemDetails, content_type = "application/problem+json"),
     ))]
 pub async fn upload(
+    request: HttpRequest,
     Authenticated(actor): Authenticated,
     state: web::Data<HttpState>,
-    multipart: actix_multipart::Multipart,
+    payload: web::Payload,
 ) -> Result<HttpResponse, Problem> {
-    let uploaded = super::upload::receive(actor, state.use_cases.photos.as_ref(), multipart)
+    let photos = state.use_cases.photos.as_ref();
+    let uploaded = super::upload::receive(actor, photos, request.headers(), payload)
         .await
         .map_err(upload_problem)?;
     let body: Vec<UploadedPhotoResponse> = uploaded.into_iter().map(Into::into).collect();

@@ -35,6 +35,12 @@ fn shared_problem(error: SharedAccessError) -> Problem {
         )
         .with_detail("this link does not exist or no longer works"),
         SharedAccessError::PhotoNotFound => Problem::not_found("photo in this album"),
+        error @ SharedAccessError::OriginalWithheld => Problem::new(
+            StatusCode::FORBIDDEN,
+            "original-withheld",
+            "Original withheld",
+        )
+        .with_detail(error.to_string()),
         SharedAccessError::Unexpected(cause) => Problem::internal(cause),
     }
 }
