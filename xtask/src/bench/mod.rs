@@ -19,6 +19,7 @@ mod copies;
 mod pgbench;
 mod report;
 mod rss;
+mod scenarios;
 mod thumbnails;
 mod uploads;
 mod wrk;
@@ -35,9 +36,8 @@ use crate::server::Server;
 use crate::ui::{self, Step};
 use crate::{prerequisites, project};
 
-use api::{BENCH_EMAIL, BENCH_PASSWORD, Session};
+use api::Session;
 use report::Measured;
-use wrk::Scenario;
 
 /// Flags of `cargo xtask bench`.
 #[derive(Debug, clap::Args)]
@@ -71,10 +71,11 @@ pub(crate) fn run(flags: &Flags) -> Result<()> {
     let reference_tps = pgbench::measure(&cluster, flags.duration)?;
     cluster.create_database("shoebox")?;
 
-    let port = free_port()?;
+    let database_url = cluster.admin_url("shoebox");
     // The object store and the copies of the upload scenario share a filesystem.
     let objects = fresh_dir(&work_dir.join("objects"))?;
-    let env = bench_env(&cluster.admin_url("shoebox"), port, &objects);
+    let port = free_port()?;
+    let env = bench_env(&database_url, port, &objects);
     let mut migrate = Command::new(&binary);
     migrate
         .arg("migrate")
@@ -83,43 +84,40 @@ pub(crate) fn run(flags: &Flags) -> Result<()> {
 
     let mut server = Server::spawn(&binary, port, &env)?;
     server.wait_healthy(Duration::from_secs(60))?;
-    let pid = server.pid().context("the server has no process id")?;
     let session = api::sign_up(port)?;
-    // First, so that the memory growth is measured from a fresh server.
+    let login_script = scenarios::write_login_script(&work_dir)?;
+    let mut measured = Vec::new();
+    for scenario in scenarios::api(&session, &login_script) {
+        measured.push(scenarios::measure(
+            &wrk,
+            &mut server,
+            port,
+            &scenario,
+            flags.duration,
+        )?);
+    }
+    let album = album::seed(&binary, &env, &session, &vips, &sample, &work_dir)?;
+    let listing = scenarios::listing(&session, &album);
+    measured.push(scenarios::measure(
+        &wrk,
+        &mut server,
+        port,
+        &listing,
+        flags.duration,
+    )?);
+    server.terminate()?;
+
+    // The uploads get a server of their own, so that its memory grows from
+    // where a server starts rather than into what the scenarios above left
+    // it; the session is in the database and carries over.
+    let port = free_port()?;
+    let mut server = Server::spawn(&binary, port, &bench_env(&database_url, port, &objects))?;
+    server.wait_healthy(Duration::from_secs(60))?;
+    let pid = server.pid().context("the server has no process id")?;
+    let session = Session { port, ..session };
     let uploaded = uploads::measure(&session, pid, &upload_files, &work_dir.join("copies"))?;
     if let Some(status) = server.exited()? {
         bail!("the server exited during the uploads ({status})");
-    }
-    let album = album::seed(&binary, &env, &session, &vips, &sample, &work_dir)?;
-    let scenarios = scenarios(&session, &write_login_script(&work_dir)?, &album);
-
-    let mut measured = Vec::new();
-    for scenario in &scenarios {
-        let step = Step::start(format!(
-            "wrk: {} at {} connections, {}s",
-            scenario.name, scenario.connections, flags.duration
-        ));
-        let sampler = rss::RssSampler::start(pid);
-        let summary = wrk::run(&wrk, port, scenario, flags.duration);
-        let peak_rss_kib = sampler.finish();
-        match summary {
-            Ok(summary) => {
-                step.done();
-                measured.push(Measured {
-                    name: scenario.name,
-                    connections: scenario.connections,
-                    summary,
-                    peak_rss_kib,
-                });
-            }
-            Err(error) => {
-                step.failed();
-                return Err(error);
-            }
-        }
-        if let Some(status) = server.exited()? {
-            bail!("the server exited during `{}` ({status})", scenario.name);
-        }
     }
     server.terminate()?;
     cluster.stop()?;
@@ -178,39 +176,6 @@ fn print_out(text: &str) {
     print!("{text}");
 }
 
-fn scenarios(session: &Session, login_script: &Path, album: &str) -> Vec<Scenario> {
-    vec![
-        Scenario {
-            name: "GET /api/v1/me",
-            path: "/api/v1/me".to_owned(),
-            connections: 32,
-            headers: vec![session.cookie_header()],
-            script: None,
-        },
-        Scenario {
-            name: "GET /healthz",
-            path: "/healthz".to_owned(),
-            connections: 32,
-            headers: Vec::new(),
-            script: None,
-        },
-        Scenario {
-            name: "POST /api/v1/auth/login (storm)",
-            path: "/api/v1/auth/login".to_owned(),
-            connections: 64,
-            headers: Vec::new(),
-            script: Some(login_script.to_path_buf()),
-        },
-        Scenario {
-            name: "GET album photos (limit=100)",
-            path: album::listing_path(album),
-            connections: 32,
-            headers: vec![session.cookie_header()],
-            script: None,
-        },
-    ]
-}
-
 /// The server's environment: its defaults, but for where it listens, who may
 /// sign up, the logs, and the object store's directory (`fsync` stays on).
 fn bench_env(database_url: &str, port: u16, objects: &Path) -> Vec<(String, String)> {
@@ -234,18 +199,6 @@ fn bench_env(database_url: &str, port: u16, objects: &Path) -> Vec<(String, Stri
     .collect()
 }
 
-/// The wrk script of the login storm: the bench user logging in, again and again.
-fn write_login_script(work_dir: &Path) -> Result<PathBuf> {
-    let script = work_dir.join("login.lua");
-    let body = format!(r#"{{"email":"{BENCH_EMAIL}","password":"{BENCH_PASSWORD}"}}"#);
-    let text = format!(
-        "wrk.method = \"POST\"\nwrk.body = '{body}'\nwrk.headers[\"Content-Type\"] = \"application/json\"\n"
-    );
-    std::fs::write(&script, text)
-        .with_context(|| format!("could not write {}", script.display()))?;
-    Ok(script)
-}
-
 /// Creates `dir` empty, removing what a previous run left.
 fn fresh_dir(dir: &Path) -> Result<PathBuf> {
     if dir.exists() {
@@ -254,20 +207,4 @@ fn fresh_dir(dir: &Path) -> Result<PathBuf> {
     }
     std::fs::create_dir_all(dir).with_context(|| format!("could not create {}", dir.display()))?;
     Ok(dir.to_path_buf())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_login_script_posts_json() {
-        let dir = std::env::temp_dir().join(format!("xtask-bench-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let script = std::fs::read_to_string(write_login_script(&dir).unwrap()).unwrap();
-        std::fs::remove_dir_all(&dir).unwrap();
-        assert!(script.contains("wrk.method = \"POST\""));
-        assert!(script.contains(r#"wrk.headers["Content-Type"] = "application/json""#));
-        assert!(script.contains(r#"'{"email":"bench@example.com","password":"#));
-    }
 }

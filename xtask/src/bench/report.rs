@@ -91,7 +91,7 @@ pub(crate) fn listing_verdict(reference_tps: f64, listing: &Measured) -> Verdict
     let listing_ratio = ratio(listing.summary.requests_per_second, reference_tps);
     Verdict {
         target: format!(
-            "album photos ?limit=100 @{}: req/s ≥ 0.25 × pgbench",
+            "album 100-photo page @{}: ≥ 0.25 × pgbench tps",
             listing.connections
         ),
         measured: format!("{listing_ratio:.2}×"),
