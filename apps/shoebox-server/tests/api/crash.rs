@@ -4,7 +4,6 @@
 use std::{
     io::Write,
     net::{TcpListener, TcpStream},
-    path::Path,
     process::{Command, Stdio},
     sync::Arc,
     time::{Duration, Instant},
@@ -17,21 +16,7 @@ use shoebox_imaging::samples::{self, SampleExif};
 use shoebox_server::{settings::Settings, wiring::Application};
 use shoebox_test_support::{FakeClock, TestDatabase};
 
-fn files_under(root: &Path) -> Vec<String> {
-    let mut found = Vec::new();
-    let mut pending = vec![root.to_path_buf()];
-    while let Some(dir) = pending.pop() {
-        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                pending.push(path);
-            } else {
-                found.push(path.strip_prefix(root).unwrap().display().to_string());
-            }
-        }
-    }
-    found
-}
+use crate::helpers::files_under;
 
 #[derive(diesel::QueryableByName)]
 struct Count {

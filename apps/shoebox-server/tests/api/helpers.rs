@@ -128,7 +128,7 @@ impl TestAppBuilder {
         let application = Application::build(&self.settings).unwrap();
         let worker = self
             .worker
-            .then(|| spawn_worker(&application, &self.settings, db.settings()));
+            .then(|| spawn_worker(&self.settings, db.settings()));
         let server = shoebox_http::serve(listener, application.http_state(&self.settings)).unwrap();
         let handle = server.handle();
         actix_web::rt::spawn(server);
@@ -144,12 +144,7 @@ impl TestAppBuilder {
 }
 
 /// A worker with the photo handlers, woken by LISTEN/NOTIFY.
-fn spawn_worker(
-    application: &Application,
-    settings: &Settings,
-    database: shoebox_postgres::DatabaseSettings,
-) -> WorkerThread {
-    let _ = application;
+fn spawn_worker(settings: &Settings, database: shoebox_postgres::DatabaseSettings) -> WorkerThread {
     let settings = settings.clone();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let thread = std::thread::spawn(move || {
@@ -188,26 +183,7 @@ fn spawn_worker(
 impl TestApp {
     /// Every object key in the store, sorted.
     pub fn object_keys(&self) -> Vec<String> {
-        let root = self.objects.path();
-        let mut keys = Vec::new();
-        let mut pending = vec![root.to_path_buf()];
-        while let Some(dir) = pending.pop() {
-            for entry in std::fs::read_dir(&dir).unwrap() {
-                let path = entry.unwrap().path();
-                if path.is_dir() {
-                    pending.push(path);
-                } else {
-                    let key = path
-                        .strip_prefix(root)
-                        .unwrap()
-                        .to_string_lossy()
-                        .into_owned();
-                    keys.push(key);
-                }
-            }
-        }
-        keys.sort();
-        keys
+        files_under(self.objects.path())
     }
 
     /// A new browser: its own cookie jar, no CSRF token yet.
@@ -369,4 +345,23 @@ pub async fn settled_photo(client: &Client, id: &str) -> Value {
         );
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
+}
+
+/// Every file under `root` (recursively), relative to it, sorted; a missing
+/// directory has none.
+pub fn files_under(root: &std::path::Path) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut pending = vec![root.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                found.push(path.strip_prefix(root).unwrap().display().to_string());
+            }
+        }
+    }
+    found.sort();
+    found
 }

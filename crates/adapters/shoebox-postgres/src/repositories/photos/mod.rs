@@ -55,8 +55,13 @@ impl PostgresPhotoRepository {
 
 /// What the insert transaction decided.
 enum Inserted {
-    Done(Vec<Result<Uuid, Uuid>>),
-    OverQuota { used_bytes: u64, quota_bytes: u64 },
+    /// Per file: created (`Ok`) or a duplicate of (`Err`) this photo; and
+    /// every photo named, read back in the same transaction.
+    Done(Vec<Result<Uuid, Uuid>>, Vec<(PhotoRow, Vec<VariantRow>)>),
+    OverQuota {
+        used_bytes: u64,
+        quota_bytes: u64,
+    },
 }
 
 #[async_trait]
@@ -118,12 +123,18 @@ impl PhotoRepository for PostgresPhotoRepository {
                             .execute(connection)?;
                         super::jobs::insert_job(connection, &item.job)?;
                     }
-                    Ok(Inserted::Done(outcomes))
+                    let ids: Vec<Uuid> = outcomes.iter().map(|(Ok(id) | Err(id))| *id).collect();
+                    let rows = photos::table
+                        .filter(photos::id.eq_any(&ids))
+                        .select(PhotoRow::as_select())
+                        .load(connection)?;
+                    let loaded = with_variants(connection, rows)?;
+                    Ok(Inserted::Done(outcomes, loaded))
                 })
             })
             .await?;
-        let outcomes = match decided {
-            Inserted::Done(outcomes) => outcomes,
+        let (outcomes, loaded) = match decided {
+            Inserted::Done(outcomes, loaded) => (outcomes, loaded),
             Inserted::OverQuota {
                 used_bytes,
                 quota_bytes,
@@ -134,13 +145,17 @@ impl PhotoRepository for PostgresPhotoRepository {
                 });
             }
         };
+        let by_id: std::collections::HashMap<PhotoId, Photo> = into_photos(loaded)?
+            .into_iter()
+            .map(|photo| (photo.id, photo))
+            .collect();
         let mut results = Vec::with_capacity(outcomes.len());
         for outcome in outcomes {
             let (Ok(id) | Err(id)) = outcome;
-            let photo = self
-                .find(PhotoId::from_uuid(id))
-                .await?
-                .ok_or_else(|| anyhow::anyhow!("photo {id} vanished right after its upload"))?;
+            let photo = by_id
+                .get(&PhotoId::from_uuid(id))
+                .cloned()
+                .ok_or_else(|| anyhow::anyhow!("photo {id} missing right after its upload"))?;
             results.push(match outcome {
                 Ok(_) => InsertedPhoto::Created(photo),
                 Err(_) => InsertedPhoto::Duplicate(photo),
