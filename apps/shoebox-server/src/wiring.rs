@@ -10,7 +10,7 @@ use shoebox_application::{
 };
 use shoebox_crypto::Argon2PasswordHasher;
 use shoebox_domain::jobs::PurgePolicy;
-use shoebox_http::{HttpState, UseCases};
+use shoebox_http::{HttpState, ListingCache, UseCases};
 use shoebox_imaging::{RasterImageProcessor, StreamingImageInspector};
 use shoebox_object_store::ObjectStoreBlobStore;
 use shoebox_ports::{
@@ -142,6 +142,9 @@ impl Application {
             build: build_info(),
             session_cookie_max_age: Duration::from_secs(
                 settings.auth.session_max_days.saturating_mul(86_400),
+            ),
+            listings: ListingCache::new(
+                settings.http.listing_cache_mib.saturating_mul(1024 * 1024),
             ),
         }
     }

@@ -16,6 +16,7 @@ mod auth;
 mod docs;
 mod dto;
 mod job_dto;
+mod listings;
 mod middleware;
 mod photo_dto;
 mod problem;
@@ -33,6 +34,7 @@ use actix_web::{
 };
 
 pub use docs::openapi_document;
+pub use listings::ListingCache;
 pub use problem::Problem;
 pub use settings::HttpSettings;
 pub use state::{BuildInfo, HttpState, UseCases};

@@ -23,6 +23,9 @@ pub struct HttpSettings {
     /// Trust the first address of `X-Forwarded-For` as the client's (only behind
     /// a proxy that sets it, e.g. the Kubernetes ingress).
     pub trust_forwarded_for: bool,
+    /// MiB of album pages kept as sent, answered while their album is
+    /// unchanged (0: none).
+    pub listing_cache_mib: u64,
 }
 
 impl Default for HttpSettings {
@@ -35,6 +38,7 @@ impl Default for HttpSettings {
             shutdown_timeout_seconds: 30,
             workers: 0,
             trust_forwarded_for: false,
+            listing_cache_mib: 16,
         }
     }
 }

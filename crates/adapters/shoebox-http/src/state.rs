@@ -7,7 +7,7 @@ use shoebox_ports::inbound::{
     Sharing,
 };
 
-use crate::HttpSettings;
+use crate::{HttpSettings, ListingCache};
 
 /// The use cases the HTTP adapter drives.
 #[derive(Clone)]
@@ -46,4 +46,6 @@ pub struct HttpState {
     pub build: BuildInfo,
     /// How long the browser keeps the session cookie (the server decides validity).
     pub session_cookie_max_age: Duration,
+    /// Album pages as sent, by tag.
+    pub listings: ListingCache,
 }

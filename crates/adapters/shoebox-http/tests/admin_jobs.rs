@@ -96,6 +96,7 @@ async fn service(
             schema_version: "20261123000002".into(),
         },
         session_cookie_max_age: Duration::from_secs(3600),
+        listings: shoebox_http::ListingCache::new(0),
     };
     test::init_service(app(state)).await
 }

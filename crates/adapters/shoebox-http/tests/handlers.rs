@@ -91,6 +91,7 @@ async fn service(
             schema_version: "2026-11-23-000001".into(),
         },
         session_cookie_max_age: Duration::from_secs(3600),
+        listings: shoebox_http::ListingCache::new(0),
     };
     test::init_service(app(state)).await
 }

@@ -10,6 +10,7 @@ use deadpool_diesel::{
 use diesel::{PgConnection, QueryResult, RunQueryDsl};
 
 use crate::DatabaseSettings;
+use crate::repositories::AlbumPageCache;
 
 /// A pool of PostgreSQL connections. Cheap to clone; clones share the pool.
 ///
@@ -18,6 +19,7 @@ use crate::DatabaseSettings;
 #[derive(Clone)]
 pub struct PostgresDatabase {
     pool: Pool,
+    album_pages: AlbumPageCache,
 }
 
 impl PostgresDatabase {
@@ -44,7 +46,10 @@ impl PostgresDatabase {
             .recycle_timeout(timeout)
             .build()
             .context("could not build the database connection pool")?;
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            album_pages: AlbumPageCache::new(settings.album_page_cache_photos),
+        })
     }
 
     /// Checks that the database answers.
@@ -53,6 +58,12 @@ impl PostgresDatabase {
             diesel::sql_query("SELECT 1").execute(connection).map(drop)
         })
         .await
+    }
+
+    /// The album pages this process keeps, shared by every repository built
+    /// on this pool.
+    pub(crate) fn album_pages(&self) -> &AlbumPageCache {
+        &self.album_pages
     }
 
     /// Runs `work` on a pooled connection, on a blocking thread, and names

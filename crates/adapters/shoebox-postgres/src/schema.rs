@@ -115,6 +115,9 @@ diesel::table! {
         cover_photo_id -> Nullable<Uuid>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        revision -> BigInt,
+        photo_count -> BigInt,
+        first_photo_id -> Nullable<Uuid>,
     }
 }
 

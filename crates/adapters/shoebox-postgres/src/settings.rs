@@ -20,6 +20,15 @@ pub struct DatabaseSettings {
     /// Bound on establishing a connection, and on waiting for a free one.
     #[serde(default = "default_connect_timeout_seconds")]
     pub connect_timeout_seconds: u64,
+    /// Photos of album pages kept in memory, each page under its album's
+    /// revision (default 20000, about 20 MiB; 0 keeps none). A page is served
+    /// from memory only while its album's revision in the database stands.
+    #[serde(default = "default_album_page_cache_photos")]
+    pub album_page_cache_photos: u64,
+}
+
+fn default_album_page_cache_photos() -> u64 {
+    20_000
 }
 
 /// Twice the CPUs: more connections than that only make queries queue inside
@@ -41,6 +50,7 @@ impl DatabaseSettings {
             url: SecretString::from(url.into()),
             pool_size: default_pool_size(),
             connect_timeout_seconds: default_connect_timeout_seconds(),
+            album_page_cache_photos: default_album_page_cache_photos(),
         }
     }
 
@@ -63,6 +73,7 @@ impl fmt::Debug for DatabaseSettings {
             .field("url", &self.redacted_url())
             .field("pool_size", &self.pool_size)
             .field("connect_timeout_seconds", &self.connect_timeout_seconds)
+            .field("album_page_cache_photos", &self.album_page_cache_photos)
             .finish()
     }
 }
@@ -71,10 +82,11 @@ impl fmt::Debug for DatabaseSettings {
 impl Serialize for DatabaseSettings {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut state = serializer.serialize_struct("DatabaseSettings", 3)?;
+        let mut state = serializer.serialize_struct("DatabaseSettings", 4)?;
         state.serialize_field("url", &self.redacted_url())?;
         state.serialize_field("pool_size", &self.pool_size)?;
         state.serialize_field("connect_timeout_seconds", &self.connect_timeout_seconds)?;
+        state.serialize_field("album_page_cache_photos", &self.album_page_cache_photos)?;
         state.end()
     }
 }

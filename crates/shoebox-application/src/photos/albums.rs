@@ -3,8 +3,8 @@
 use async_trait::async_trait;
 use shoebox_domain::{
     albums::{
-        Album, AlbumError, AlbumId, AlbumPhotosError, AlbumUpdate, NewAlbum, Viewer,
-        can_manage_album, can_view_album,
+        Album, AlbumError, AlbumId, AlbumPage, AlbumPageTag, AlbumPhotosError, AlbumUpdate,
+        NewAlbum, Viewer, can_manage_album, can_view_album,
     },
     auth::Actor,
     page::{Page, PageRequest},
@@ -138,16 +138,21 @@ impl Albums for AlbumService {
         actor: Actor,
         id: AlbumId,
         page: PageRequest,
-    ) -> Result<Page<Photo>, AlbumError> {
-        self.visible(&actor, id).await?;
+        known: Vec<AlbumPageTag>,
+    ) -> Result<AlbumPage<Photo>, AlbumError> {
+        let album = self.visible(&actor, id).await?;
         let viewer = Some(actor.user.id);
-        let mut page = self.stores.albums.photos(id, page).await?;
+        let tag = AlbumPageTag::of(&album, page, viewer);
+        if known.contains(&tag) {
+            return Ok(AlbumPage::Unchanged(tag));
+        }
+        let mut page = self.stores.albums.photos(&album, page).await?;
         page.items = page
             .items
             .into_iter()
             .map(|photo| photo.as_seen_by(viewer))
             .collect();
-        Ok(page)
+        Ok(AlbumPage::Changed(tag, page))
     }
 
     async fn add_photos(

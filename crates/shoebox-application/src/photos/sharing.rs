@@ -130,7 +130,7 @@ impl Sharing for SharingService {
         page: PageRequest,
     ) -> Result<Page<Photo>, SharedAccessError> {
         let album = self.open(&token).await?;
-        let mut page = self.stores.albums.photos(album.id, page).await?;
+        let mut page = self.stores.albums.photos(&album, page).await?;
         page.items = page
             .items
             .into_iter()

@@ -45,6 +45,7 @@ mod tests {
             visibility,
             cover_photo_id: None,
             photo_count: 0,
+            revision: 1,
             created_at: Utc::now(),
             updated_at: Utc::now(),
         }

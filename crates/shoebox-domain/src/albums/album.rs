@@ -129,6 +129,11 @@ pub struct Album {
     /// The chosen cover, or else the album's first photo; `None` when empty.
     pub cover_photo_id: Option<PhotoId>,
     pub photo_count: u64,
+    /// Moves whenever anything the album's listings show changes: the album
+    /// itself, which photos it holds and in which order, those photos and
+    /// their variants. What was read at one revision stays true until the
+    /// next, so caches and ETags key on it.
+    pub revision: u64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }

@@ -4,6 +4,7 @@
 mod access;
 mod album;
 mod errors;
+mod listing;
 mod share;
 
 pub use access::{Viewer, can_manage_album, can_view_album};
@@ -12,6 +13,7 @@ pub use album::{
     VisibilityError,
 };
 pub use errors::{AlbumError, AlbumPhotosError, CreateShareLinkError, SharedAccessError};
+pub use listing::{AlbumPage, AlbumPageTag};
 pub use share::{
     ExpiryInPast, NewShareLink, SHARE_TOKEN_PREFIX, ShareExpiry, ShareLink, ShareLinkId,
 };

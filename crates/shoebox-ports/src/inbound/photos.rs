@@ -6,8 +6,8 @@ use async_trait::async_trait;
 use bytes::Bytes;
 use shoebox_domain::{
     albums::{
-        Album, AlbumError, AlbumId, AlbumPhotosError, AlbumUpdate, CreateShareLinkError,
-        ShareExpiry, ShareLink, ShareLinkId, SharedAccessError, Visibility,
+        Album, AlbumError, AlbumId, AlbumPage, AlbumPageTag, AlbumPhotosError, AlbumUpdate,
+        CreateShareLinkError, ShareExpiry, ShareLink, ShareLinkId, SharedAccessError, Visibility,
     },
     auth::{Actor, RevokeError, SecretToken},
     imaging::ImageFormat,
@@ -205,13 +205,17 @@ pub trait Albums: Send + Sync {
     /// Errors: `NotFound`, `NotOwner`, `Unexpected`.
     async fn delete(&self, actor: Actor, id: AlbumId) -> Result<(), AlbumError>;
 
-    /// The album's photos in album order. Errors: `NotFound`, `Unexpected`.
+    /// The album's photos in album order, a page at a time; `Unchanged`
+    /// without reading the photos when the page's current tag is among
+    /// `known` (the tags the caller holds answers for).
+    /// Errors: `NotFound`, `Unexpected`.
     async fn photos(
         &self,
         actor: Actor,
         id: AlbumId,
         page: PageRequest,
-    ) -> Result<Page<Photo>, AlbumError>;
+        known: Vec<AlbumPageTag>,
+    ) -> Result<AlbumPage<Photo>, AlbumError>;
 
     /// Errors: `NotFound`, `NotOwner`, `UnknownPhotos`, `TooManyPhotos`, `Unexpected`.
     async fn add_photos(

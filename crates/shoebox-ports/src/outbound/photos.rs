@@ -182,8 +182,10 @@ pub trait AlbumRepository: Send + Sync {
         now: DateTime<Utc>,
     ) -> Result<Album, ChangeAlbumPhotosError>;
 
-    /// The album's photos in album order, a page at a time.
-    async fn photos(&self, id: AlbumId, page: PageRequest) -> anyhow::Result<Page<Photo>>;
+    /// The album's photos in album order, a page at a time, as of
+    /// `album.revision` or later: an implementation may answer from what it
+    /// read at that revision (see [`Album::revision`]).
+    async fn photos(&self, album: &Album, page: PageRequest) -> anyhow::Result<Page<Photo>>;
 }
 
 #[cfg_attr(feature = "mock", mockall::automock)]

@@ -1,8 +1,12 @@
 //! Albums: list, create, read, change, delete, and their photos.
 
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, http::header, web};
+use bytes::Bytes;
 use shoebox_domain::{
-    albums::{AlbumDescription, AlbumError, AlbumId, AlbumPhotosError, AlbumTitle, AlbumUpdate},
+    albums::{
+        AlbumDescription, AlbumError, AlbumId, AlbumPage, AlbumPageTag, AlbumPhotosError,
+        AlbumTitle, AlbumUpdate,
+    },
     page::PageRequest,
     photos::PhotoId,
 };
@@ -13,6 +17,7 @@ use crate::{
     HttpState,
     auth::Authenticated,
     dto::PageQuery,
+    listings,
     photo_dto::{
         AlbumListQuery, AlbumPhotosBody, AlbumResponse, AlbumsPage, CreateAlbumBody, PhotosPage,
         UpdateAlbumBody,
@@ -182,26 +187,69 @@ pub async fn delete(
 }
 
 #[utoipa::path(get, path = "/api/v1/albums/{id}/photos", tag = "albums", security(("session" = []), ("bearer" = [])),
-    params(("id" = Uuid, Path, description = "Album id"), PageQuery),
-    responses((status = 200, description = "In album order", body = PhotosPage), (status = 404, body = ProblemDetails, content_type = "application/problem+json")))]
+    params(("id" = Uuid, Path, description = "Album id"), PageQuery,
+        ("If-None-Match" = Option<String>, Header, description = "The `ETag` of a copy of this page held")),
+    responses((status = 200, description = "In album order; with an `ETag`", body = PhotosPage),
+        (status = 304, description = "The copy named by `If-None-Match` is current"),
+        (status = 404, body = ProblemDetails, content_type = "application/problem+json")))]
 pub async fn photos(
     Authenticated(actor): Authenticated,
+    request: HttpRequest,
     state: web::Data<HttpState>,
     id: web::Path<Uuid>,
     query: web::Query<PageQuery>,
-) -> Result<web::Json<PhotosPage>, Problem> {
+) -> Result<HttpResponse, Problem> {
     let id = AlbumId::from_uuid(id.into_inner());
     let page = PageRequest::new(query.limit, query.cursor);
-    let photos = state
+    let held = state.listings.held(id, page);
+    let from_client = listings::client_tags(&request, id, page);
+    let known = held
+        .iter()
+        .map(|(tag, _)| *tag)
+        .chain(from_client.iter().copied())
+        .collect();
+    let answer = state
         .use_cases
         .albums
-        .photos(actor, id, page)
+        .photos(actor, id, page, known)
         .await
         .map_err(album_problem)?;
-    Ok(web::Json(PhotosPage {
-        items: photos.items.into_iter().map(Into::into).collect(),
-        next_cursor: photos.next_cursor,
-    }))
+    let (tag, body) = match answer {
+        AlbumPage::Unchanged(tag) if from_client.contains(&tag) => {
+            return Ok(listing_response(HttpResponse::NotModified(), &tag).finish());
+        }
+        AlbumPage::Unchanged(tag) => {
+            let body = held
+                .into_iter()
+                .find_map(|(held, body)| (held == tag).then_some(body))
+                .ok_or_else(|| Problem::internal(anyhow::anyhow!("an album page held vanished")))?;
+            (tag, body)
+        }
+        AlbumPage::Changed(tag, photos) => {
+            let page = PhotosPage {
+                items: photos.items.into_iter().map(Into::into).collect(),
+                next_cursor: photos.next_cursor,
+            };
+            let body = Bytes::from(serde_json::to_vec(&page).map_err(anyhow::Error::new)?);
+            state.listings.keep(tag, body.clone());
+            (tag, body)
+        }
+    };
+    Ok(listing_response(HttpResponse::Ok(), &tag)
+        .content_type("application/json")
+        .body(body))
+}
+
+/// Every answer about a page names its tag; browsers keep the page but ask
+/// again each time (`no-cache`), and get a 304 while it is current.
+fn listing_response(
+    mut builder: actix_web::HttpResponseBuilder,
+    tag: &AlbumPageTag,
+) -> actix_web::HttpResponseBuilder {
+    builder
+        .insert_header((header::ETAG, listings::etag(tag)))
+        .insert_header((header::CACHE_CONTROL, "private, no-cache"));
+    builder
 }
 
 #[utoipa::path(post, path = "/api/v1/albums/{id}/photos", tag = "albums", security(("session" = []), ("bearer" = [])),

@@ -13,6 +13,7 @@ mod sessions;
 mod share_links;
 mod users;
 
+pub(crate) use albums::AlbumPageCache;
 pub use albums::PostgresAlbumRepository;
 pub use api_tokens::PostgresApiTokenRepository;
 pub use invitations::PostgresInvitationRepository;

@@ -4,6 +4,7 @@
 //! One test binary (rather than one per file) so that the crate links once and
 //! one throwaway cluster serves every test.
 
+mod album_revisions;
 mod api_tokens;
 mod database;
 mod invitations;

@@ -1,5 +1,6 @@
 //! Albums and their ordered photos.
 
+mod pages;
 mod rows;
 
 use std::collections::HashSet;
@@ -18,7 +19,9 @@ use shoebox_domain::{
 use shoebox_ports::outbound::{AlbumRepository, ChangeAlbumPhotosError, UpdateAlbumRowError};
 use uuid::Uuid;
 
-use rows::{AlbumRow, list_albums, load_album};
+pub(crate) use pages::AlbumPageCache;
+use pages::PageKey;
+use rows::{AlbumRow, album_revision, list_albums, load_album};
 
 use super::photos::{PhotoRow, into_photos, with_variants};
 use crate::{
@@ -30,12 +33,14 @@ use crate::{
 #[derive(Debug, Clone)]
 pub struct PostgresAlbumRepository {
     database: PostgresDatabase,
+    pages: AlbumPageCache,
 }
 
 impl PostgresAlbumRepository {
     pub fn new(database: &PostgresDatabase) -> Self {
         Self {
             database: database.clone(),
+            pages: database.album_pages().clone(),
         }
     }
 }
@@ -239,16 +244,23 @@ impl AlbumRepository for PostgresAlbumRepository {
                         .filter(album_photos::album_id.eq(id))
                         .select(diesel::dsl::max(album_photos::position))
                         .first(connection)?;
-                    let mut position = last.unwrap_or(0);
-                    for photo in &requested {
-                        position += 1;
-                        diesel::insert_into(album_photos::table)
-                            .values((
+                    // One statement, so that the album's figures are
+                    // recounted once (see the migration's triggers).
+                    let rows: Vec<_> = requested
+                        .iter()
+                        .zip(last.unwrap_or(0) + 1..)
+                        .map(|(photo, position)| {
+                            (
                                 album_photos::album_id.eq(id),
-                                album_photos::photo_id.eq(photo),
+                                album_photos::photo_id.eq(*photo),
                                 album_photos::position.eq(position),
                                 album_photos::added_at.eq(now),
-                            ))
+                            )
+                        })
+                        .collect();
+                    if !rows.is_empty() {
+                        diesel::insert_into(album_photos::table)
+                            .values(rows)
                             .on_conflict_do_nothing()
                             .execute(connection)?;
                     }
@@ -340,41 +352,71 @@ impl AlbumRepository for PostgresAlbumRepository {
         finish(decided)
     }
 
-    async fn photos(&self, id: AlbumId, page: PageRequest) -> anyhow::Result<Page<Photo>> {
-        let id = id.as_uuid();
-        let (after, limit) = (page.after(), i64::from(page.limit()) + 1);
-        let loaded = self
+    async fn photos(&self, album: &Album, page: PageRequest) -> anyhow::Result<Page<Photo>> {
+        let id = album.id.as_uuid();
+        let (after, limit) = (page.after(), page.limit());
+        let key = |revision| PageKey {
+            album: id,
+            revision,
+            after,
+            limit,
+        };
+        if let Some(cached) = self.pages.get(&key(album.revision)) {
+            return Ok(cached);
+        }
+        let (revision, loaded) = self
             .database
             .run("listing an album's photos", move |connection| {
-                let mut query = photos::table
-                    .inner_join(album_photos::table)
-                    .filter(album_photos::album_id.eq(id))
-                    .select(PhotoRow::as_select())
-                    .order((album_photos::position.asc(), album_photos::photo_id.asc()))
-                    .limit(limit)
-                    .into_boxed();
-                if let Some(after) = after {
-                    let position: Option<i64> = album_photos::table
-                        .find((id, after))
-                        .select(album_photos::position)
-                        .first(connection)
-                        .optional()?;
-                    if let Some(position) = position {
-                        query = query.filter(
-                            album_photos::position
-                                .gt(position)
-                                .or(album_photos::position
-                                    .eq(position)
-                                    .and(album_photos::photo_id.gt(after))),
-                        );
-                    }
-                }
-                let rows = query.load(connection)?;
-                with_variants(connection, rows)
+                // The revision and the page from one snapshot: the page is
+                // what the album showed at that revision.
+                connection
+                    .build_transaction()
+                    .repeatable_read()
+                    .read_only()
+                    .run(|connection| {
+                        let revision = album_revision(connection, id)?;
+                        let rows = page_rows(connection, id, after, i64::from(limit) + 1)?;
+                        Ok((revision, with_variants(connection, rows)?))
+                    })
             })
             .await?;
-        Ok(Page::from_overfetched(into_photos(loaded)?, page, |p| {
-            p.id.as_uuid()
-        }))
+        let photos = Page::from_overfetched(into_photos(loaded)?, page, |p| p.id.as_uuid());
+        if let Some(revision) = revision.and_then(|revision| u64::try_from(revision).ok()) {
+            self.pages.insert(key(revision), &photos);
+        }
+        Ok(photos)
     }
+}
+
+/// Up to `limit` photos of the album in its order, after the photo `after`.
+fn page_rows(
+    connection: &mut PgConnection,
+    id: Uuid,
+    after: Option<Uuid>,
+    limit: i64,
+) -> QueryResult<Vec<PhotoRow>> {
+    let mut query = photos::table
+        .inner_join(album_photos::table)
+        .filter(album_photos::album_id.eq(id))
+        .select(PhotoRow::as_select())
+        .order((album_photos::position.asc(), album_photos::photo_id.asc()))
+        .limit(limit)
+        .into_boxed();
+    if let Some(after) = after {
+        let position: Option<i64> = album_photos::table
+            .find((id, after))
+            .select(album_photos::position)
+            .first(connection)
+            .optional()?;
+        if let Some(position) = position {
+            query = query.filter(
+                album_photos::position
+                    .gt(position)
+                    .or(album_photos::position
+                        .eq(position)
+                        .and(album_photos::photo_id.gt(after))),
+            );
+        }
+    }
+    query.load(connection)
 }

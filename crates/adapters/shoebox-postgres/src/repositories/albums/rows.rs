@@ -1,12 +1,10 @@
-//! Album rows, read with the figures their listings show (photo count and
-//! effective cover), and their translation into domain albums.
+//! Album rows, with the figures their listings show (photo count and first
+//! photo, kept by triggers, see migration `000004_album_revisions`), and their
+//! translation into domain albums.
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
-use diesel::{
-    prelude::*,
-    sql_types::{BigInt, Nullable, Text, Timestamptz, Uuid as SqlUuid},
-};
+use diesel::prelude::*;
 use shoebox_domain::{
     accounts::UserId,
     albums::{Album, AlbumDescription, AlbumId, AlbumTitle, Visibility},
@@ -14,33 +12,22 @@ use shoebox_domain::{
 };
 use uuid::Uuid;
 
-/// The columns of [`AlbumRow`] for an `albums a` in the FROM clause.
-pub(super) const ALBUM_COLUMNS: &str = "a.id, a.owner_id, a.title, a.description, a.visibility, \
-     a.created_at, a.updated_at, \
-     (SELECT count(*) FROM album_photos ap WHERE ap.album_id = a.id) AS photo_count, \
-     COALESCE(a.cover_photo_id, (SELECT ap.photo_id FROM album_photos ap WHERE ap.album_id = a.id \
-         ORDER BY ap.position, ap.photo_id LIMIT 1)) AS cover_photo_id";
+use crate::schema::albums;
 
-#[derive(Debug, QueryableByName)]
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = albums, check_for_backend(diesel::pg::Pg))]
 pub(super) struct AlbumRow {
-    #[diesel(sql_type = SqlUuid)]
     id: Uuid,
-    #[diesel(sql_type = SqlUuid)]
     owner_id: Uuid,
-    #[diesel(sql_type = Text)]
     title: String,
-    #[diesel(sql_type = Nullable<Text>)]
     description: Option<String>,
-    #[diesel(sql_type = Text)]
     visibility: String,
-    #[diesel(sql_type = Timestamptz)]
-    created_at: DateTime<Utc>,
-    #[diesel(sql_type = Timestamptz)]
-    updated_at: DateTime<Utc>,
-    #[diesel(sql_type = BigInt)]
-    photo_count: i64,
-    #[diesel(sql_type = Nullable<SqlUuid>)]
     cover_photo_id: Option<Uuid>,
+    first_photo_id: Option<Uuid>,
+    photo_count: i64,
+    revision: i64,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
 }
 
 impl AlbumRow {
@@ -60,8 +47,12 @@ impl AlbumRow {
                 .visibility
                 .parse::<Visibility>()
                 .with_context(context)?,
-            cover_photo_id: self.cover_photo_id.map(PhotoId::from_uuid),
+            cover_photo_id: self
+                .cover_photo_id
+                .or(self.first_photo_id)
+                .map(PhotoId::from_uuid),
             photo_count: u64::try_from(self.photo_count).with_context(context)?,
+            revision: u64::try_from(self.revision).with_context(context)?,
             created_at: self.created_at,
             updated_at: self.updated_at,
         })
@@ -70,12 +61,20 @@ impl AlbumRow {
 
 /// The album with this id, with its figures.
 pub(super) fn load_album(connection: &mut PgConnection, id: Uuid) -> QueryResult<Option<AlbumRow>> {
-    diesel::sql_query(format!(
-        "SELECT {ALBUM_COLUMNS} FROM albums a WHERE a.id = $1"
-    ))
-    .bind::<SqlUuid, _>(id)
-    .get_result(connection)
-    .optional()
+    albums::table
+        .find(id)
+        .select(AlbumRow::as_select())
+        .first(connection)
+        .optional()
+}
+
+/// The revision of the album with this id.
+pub(super) fn album_revision(connection: &mut PgConnection, id: Uuid) -> QueryResult<Option<i64>> {
+    albums::table
+        .find(id)
+        .select(albums::revision)
+        .first(connection)
+        .optional()
 }
 
 /// A page of albums `viewer` may list, newest first.
@@ -86,15 +85,22 @@ pub(super) fn list_albums(
     after: Option<Uuid>,
     limit: i64,
 ) -> QueryResult<Vec<AlbumRow>> {
-    diesel::sql_query(format!(
-        "SELECT {ALBUM_COLUMNS} FROM albums a \
-         WHERE (a.owner_id = $1 OR (NOT $2 AND a.visibility = 'members')) \
-           AND ($3::uuid IS NULL OR a.id < $3) \
-         ORDER BY a.id DESC LIMIT $4"
-    ))
-    .bind::<SqlUuid, _>(viewer)
-    .bind::<diesel::sql_types::Bool, _>(owned_only)
-    .bind::<Nullable<SqlUuid>, _>(after)
-    .bind::<BigInt, _>(limit)
-    .load(connection)
+    let mut query = albums::table
+        .select(AlbumRow::as_select())
+        .order(albums::id.desc())
+        .limit(limit)
+        .into_boxed();
+    query = if owned_only {
+        query.filter(albums::owner_id.eq(viewer))
+    } else {
+        query.filter(
+            albums::owner_id
+                .eq(viewer)
+                .or(albums::visibility.eq("members")),
+        )
+    };
+    if let Some(after) = after {
+        query = query.filter(albums::id.lt(after));
+    }
+    query.load(connection)
 }

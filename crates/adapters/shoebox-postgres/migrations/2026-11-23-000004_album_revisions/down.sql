@@ -1,0 +1,13 @@
+DROP TRIGGER photo_variants_deleted ON photo_variants;
+DROP TRIGGER photo_variants_updated ON photo_variants;
+DROP TRIGGER photo_variants_inserted ON photo_variants;
+DROP TRIGGER photos_updated ON photos;
+DROP FUNCTION photos_changed();
+DROP FUNCTION album_photo_content_changed();
+DROP TRIGGER album_photos_deleted ON album_photos;
+DROP TRIGGER album_photos_updated ON album_photos;
+DROP TRIGGER album_photos_inserted ON album_photos;
+DROP FUNCTION album_photos_changed();
+DROP TRIGGER albums_next_revision ON albums;
+DROP FUNCTION albums_next_revision();
+ALTER TABLE albums DROP COLUMN first_photo_id, DROP COLUMN photo_count, DROP COLUMN revision;
