@@ -1,6 +1,7 @@
 //! Background jobs end to end: the application's worker and scheduler on the
 //! real PostgreSQL queue, the admin routes, and the `shoebox worker` process.
 
+mod killed;
 mod process;
 mod routes;
 mod runtime;
@@ -16,12 +17,21 @@ use shoebox_ports::outbound::JobQueue;
 pub const DEADLINE: Duration = Duration::from_secs(30);
 
 /// Polls `check` until it returns `Some`, failing after [`DEADLINE`].
-pub async fn eventually<T, F, Fut>(what: &str, mut check: F) -> T
+pub async fn eventually<T, F, Fut>(what: &str, check: F) -> T
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Option<T>>,
 {
-    let deadline = tokio::time::Instant::now() + DEADLINE;
+    eventually_within(DEADLINE, what, check).await
+}
+
+/// As [`eventually`], failing after `bound` instead.
+pub async fn eventually_within<T, F, Fut>(bound: Duration, what: &str, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Option<T>>,
+{
+    let deadline = tokio::time::Instant::now() + bound;
     loop {
         if let Some(value) = check().await {
             return value;

@@ -18,20 +18,30 @@ use shoebox_test_support::TestDatabase;
 use super::{DEADLINE, job_where};
 
 /// A running `shoebox` and its log lines as they come.
-struct Running {
-    child: Child,
+pub(super) struct Running {
+    pub(super) child: Child,
     lines: mpsc::Receiver<String>,
-    seen: Vec<String>,
+    pub(super) seen: Vec<String>,
 }
 
 impl Running {
     fn start(database: &TestDatabase, args: &[&str]) -> Self {
+        Self::start_with(database, args, &[])
+    }
+
+    /// As [`Running::start`], with more environment variables (settings).
+    pub(super) fn start_with(
+        database: &TestDatabase,
+        args: &[&str],
+        vars: &[(&str, &str)],
+    ) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_shoebox"))
             .env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("DATABASE_URL", database.url())
             .env("SHOEBOX_LOG__LEVEL", "info")
             .env("SHOEBOX_HTTP__BIND", "127.0.0.1:0")
+            .envs(vars.iter().copied())
             .args(args)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -55,7 +65,7 @@ impl Running {
     }
 
     /// Waits for a log line containing `text`.
-    fn wait_for_log(&mut self, text: &str) {
+    pub(super) fn wait_for_log(&mut self, text: &str) {
         let deadline = Instant::now() + DEADLINE;
         while !self.seen.iter().any(|line| line.contains(text)) {
             let left = deadline.saturating_duration_since(Instant::now());
@@ -67,7 +77,7 @@ impl Running {
     }
 
     /// Sends SIGTERM and waits for the exit.
-    fn terminate(&mut self) -> ExitStatus {
+    pub(super) fn terminate(&mut self) -> ExitStatus {
         let status = Command::new("kill")
             .args(["-TERM", &self.child.id().to_string()])
             .status()
