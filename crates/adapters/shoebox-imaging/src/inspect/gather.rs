@@ -63,3 +63,35 @@ pub(crate) fn le_u24(bytes: &[u8], at: usize) -> u32 {
 pub(crate) fn le_u32(bytes: &[u8], at: usize) -> u32 {
     u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]])
 }
+
+/// Whether every byte is zero. Padding after an image can be most of an
+/// upload; a byte-at-a-time check that stops at the first non-zero byte
+/// does not vectorise and showed as a fifth of an upload's CPU, while
+/// OR-ing fixed 64-byte blocks does.
+pub(crate) fn all_zero(bytes: &[u8]) -> bool {
+    let blocks = bytes.chunks_exact(64);
+    let tail = blocks.remainder();
+    blocks
+        .into_iter()
+        .all(|block| block.iter().fold(0u8, |seen, &byte| seen | byte) == 0)
+        && tail.iter().all(|&byte| byte == 0)
+}
+
+#[cfg(test)]
+mod zero_tests {
+    use super::all_zero;
+
+    #[test]
+    fn any_non_zero_byte_anywhere_is_found() {
+        assert!(all_zero(&[]));
+        for len in [1, 63, 64, 65, 200] {
+            let zeros = vec![0u8; len];
+            assert!(all_zero(&zeros), "{len}");
+            for at in [0, len / 2, len - 1] {
+                let mut one = zeros.clone();
+                one[at] = 0x80;
+                assert!(!all_zero(&one), "{len} at {at}");
+            }
+        }
+    }
+}

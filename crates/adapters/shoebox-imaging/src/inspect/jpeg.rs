@@ -12,7 +12,7 @@ use shoebox_domain::imaging::{ImageLimits, ImageRejection};
 
 use super::{
     Findings, MAX_EXIF_BYTES,
-    gather::{Gather, advance, be_u16, keep_bounded},
+    gather::{Gather, advance, all_zero, be_u16, keep_bounded},
     mpf,
 };
 
@@ -193,7 +193,7 @@ impl JpegParser {
         limits: ImageLimits,
     ) -> Result<(), ImageRejection> {
         let Some(&(start, size)) = self.secondary.first() else {
-            if input.iter().any(|&byte| byte != 0) {
+            if !all_zero(input) {
                 return Err(ImageRejection::TrailingData);
             }
             *input = &[];
@@ -217,7 +217,7 @@ impl JpegParser {
         }
         let mut gap = start - position;
         let padding = advance(input, &mut gap);
-        if padding.iter().any(|&byte| byte != 0) {
+        if !all_zero(padding) {
             return Err(ImageRejection::TrailingData);
         }
         Ok(())
