@@ -4,21 +4,12 @@
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use shoebox_domain::accounts::Role;
-use shoebox_imaging::samples::{self, SampleExif, SampleGps};
 
-use crate::helpers::{Client, TestApp, builder, problem, settled_photo, upload};
+use crate::helpers::{Client, TestApp, builder, located_jpeg, problem, settled_photo, upload};
 
 async fn photos(client: &Client, count: u64) -> Vec<String> {
-    let gps = SampleExif {
-        gps: Some(SampleGps {
-            latitude: 45.0,
-            longitude: 6.0,
-            altitude_m: None,
-        }),
-        ..SampleExif::default()
-    };
     let files: Vec<(&str, Vec<u8>)> = (0..count)
-        .map(|seed| ("p.jpg", samples::jpeg_seeded(320, 240, seed + 100, &gps)))
+        .map(|seed| ("p.jpg", located_jpeg(seed + 100)))
         .collect();
     let response = upload(client, files).await;
     assert_eq!(response.status(), StatusCode::CREATED);

@@ -365,3 +365,16 @@ pub fn files_under(root: &std::path::Path) -> Vec<String> {
     found.sort();
     found
 }
+
+/// A 320×240 JPEG (distinct per `seed`) whose EXIF puts it at 45° N, 6° E.
+pub fn located_jpeg(seed: u64) -> Vec<u8> {
+    let exif = shoebox_imaging::samples::SampleExif {
+        gps: Some(shoebox_imaging::samples::SampleGps {
+            latitude: 45.0,
+            longitude: 6.0,
+            altitude_m: None,
+        }),
+        ..shoebox_imaging::samples::SampleExif::default()
+    };
+    shoebox_imaging::samples::jpeg_seeded(320, 240, seed, &exif)
+}

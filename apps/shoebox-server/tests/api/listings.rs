@@ -5,9 +5,8 @@
 use reqwest::{Method, StatusCode, header};
 use serde_json::{Value, json};
 use shoebox_domain::accounts::Role;
-use shoebox_imaging::samples::{self, SampleExif, SampleGps};
 
-use crate::helpers::{Client, builder, settled_photo, upload};
+use crate::helpers::{Client, builder, located_jpeg, settled_photo, upload};
 
 /// The page's status, ETag and body (`Null` for a 304).
 async fn page(
@@ -48,16 +47,8 @@ async fn album_pages_are_current_until_anything_they_show_changes() {
     let app = builder().with_worker().spawn().await;
     let ann = app.signed_in("ann@example.org", Role::Member).await;
     let bob = app.signed_in("bob@example.org", Role::Member).await;
-    let gps = SampleExif {
-        gps: Some(SampleGps {
-            latitude: 45.0,
-            longitude: 6.0,
-            altitude_m: None,
-        }),
-        ..SampleExif::default()
-    };
     let files = (0..2)
-        .map(|seed| ("p.jpg", samples::jpeg_seeded(320, 240, seed + 7, &gps)))
+        .map(|seed| ("p.jpg", located_jpeg(seed + 7)))
         .collect();
     let uploaded: Vec<Value> = upload(&ann, files).await.json().await.unwrap();
     let shot: Vec<String> = uploaded
