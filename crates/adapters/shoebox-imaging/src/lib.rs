@@ -10,6 +10,9 @@
 //! * [`RasterImageProcessor`] ([`ImageProcessor`](shoebox_ports::outbound::ImageProcessor)):
 //!   decodes an original once (JPEG shrink-on-load), and makes oriented,
 //!   metadata-free thumbnails and previews on blocking threads.
+//! * [`MetadataLocationScrubber`] ([`LocationScrubber`](shoebox_ports::outbound::LocationScrubber)):
+//!   a copy of an original without location (EXIF GPS, XMP location), all
+//!   else byte for byte, for members other than the owner.
 //! * [`samples`]: procedural sample photos and the corpus of bad inputs, for
 //!   `shoebox seed` and for tests across the workspace.
 //! * [`bench`]: the thumbnail throughput measured by `cargo xtask bench`.
@@ -29,6 +32,8 @@ mod inspect;
 mod metadata;
 mod process;
 pub mod samples;
+mod scrub;
 
 pub use inspect::{StreamingImageInspector, StreamingScan, inspect};
 pub use process::RasterImageProcessor;
+pub use scrub::{MetadataLocationScrubber, scrub_location};

@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 use shoebox_domain::imaging::{
-    EncodedVariant, ImageFacts, ImageLimits, ImageRejection, VariantKind,
+    EncodedVariant, ImageFacts, ImageFormat, ImageLimits, ImageRejection, VariantKind,
 };
 
 /// Checks uploads while they stream: cheap, never decodes pixels, so it can
@@ -55,4 +55,32 @@ pub trait ImageProcessor: Send + Sync {
         facts: ImageFacts,
         kinds: Vec<VariantKind>,
     ) -> Result<Vec<EncodedVariant>, VariantError>;
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ScrubLocationError {
+    /// The bytes do not parse as `format`: nothing can be said about what
+    /// they hold, so they must not be served to anyone but the owner.
+    #[error("{0}")]
+    Rejected(ImageRejection),
+    #[error(transparent)]
+    Unexpected(#[from] anyhow::Error),
+}
+
+/// Removes location from a whole original (SPEC §5) so that members other
+/// than its owner can download it, keeping everything else (camera, dates,
+/// orientation, colour profile, pixels) as it was.
+#[cfg_attr(feature = "mock", mockall::automock)]
+pub trait LocationScrubber: Send + Sync {
+    /// `Ok(None)` when `original` holds no location (serve it as is, no
+    /// copy made); `Ok(Some(bytes))` a copy of it without any. Pure CPU work
+    /// on the whole file in memory: callers run it on a blocking thread.
+    ///
+    /// Errors: `Rejected` when the bytes do not parse as `format` (never a
+    /// panic); `Unexpected` when the work could not be done.
+    fn scrub_location(
+        &self,
+        original: &[u8],
+        format: ImageFormat,
+    ) -> Result<Option<Vec<u8>>, ScrubLocationError>;
 }

@@ -13,7 +13,9 @@ pub use accounts::{
     ApiTokenRepository, InsertUserError, InvitationRepository, LoginThrottleRepository,
     PasswordHasher, SessionRepository, UserRepository,
 };
-pub use imaging::{ImageInspector, ImageProcessor, ImageScan, VariantError};
+pub use imaging::{
+    ImageInspector, ImageProcessor, ImageScan, LocationScrubber, ScrubLocationError, VariantError,
+};
 pub use jobs::{
     ClaimRequest, JobQueue, MaintenanceRepository, ScheduleLedger, SlotClaim, WakeReason,
 };
@@ -30,7 +32,7 @@ pub use accounts::{
     MockPasswordHasher, MockSessionRepository, MockUserRepository,
 };
 #[cfg(feature = "mock")]
-pub use imaging::{MockImageInspector, MockImageProcessor};
+pub use imaging::{MockImageInspector, MockImageProcessor, MockLocationScrubber};
 #[cfg(feature = "mock")]
 pub use jobs::{MockJobQueue, MockMaintenanceRepository, MockScheduleLedger};
 #[cfg(feature = "mock")]

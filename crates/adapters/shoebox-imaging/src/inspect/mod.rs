@@ -6,7 +6,7 @@
 mod gather;
 mod gif;
 mod jpeg;
-mod mpf;
+pub(crate) mod mpf;
 mod png;
 mod webp;
 

@@ -9,6 +9,7 @@
 //! here; the functions panic only if that ever stops being true.
 
 mod bad;
+mod located;
 mod mpf;
 pub mod tiff;
 
@@ -22,6 +23,10 @@ use image::{
 use shoebox_domain::imaging::Orientation;
 
 pub use bad::{BadInput, bad_inputs};
+pub use located::{
+    gif_with_xmp, jpeg_with_iptc, jpeg_with_xmp, located_jpeg_with_gain_map, located_xmp,
+    png_with_metadata, webp_with_metadata,
+};
 pub use mpf::jpeg_with_gain_map;
 
 /// The EXIF written into a sample JPEG; `None` fields are left out.

@@ -186,3 +186,105 @@ pub fn exif(sample: &SampleExif) -> Vec<u8> {
     }
     out
 }
+
+/// How a field type's values are byte-swapped: `(unit size, units per
+/// value)`; a RATIONAL is two LONGs, each swapped on its own.
+fn swap_units(kind: u16) -> (usize, usize) {
+    match kind {
+        3 | 8 => (2, 1),
+        4 | 9 | 11 | 13 => (4, 1),
+        5 | 10 => (4, 2),
+        12 => (8, 1),
+        _ => (1, 1),
+    }
+}
+
+/// `tiff` (little-endian, as [`exif`] and [`with_thumbnail_ifd`] write it)
+/// in big-endian ("MM") byte order: every IFD, pointer and value swapped.
+pub fn big_endian(tiff: &[u8]) -> Vec<u8> {
+    let mut out = tiff.to_vec();
+    out[..4].copy_from_slice(b"MM\0*");
+    let u16_at = |at: usize| u16::from_le_bytes([tiff[at], tiff[at + 1]]);
+    let u32_at = |at: usize| u32::from_le_bytes(tiff[at..at + 4].try_into().unwrap_or_default());
+    let swap = |out: &mut Vec<u8>, at: usize, size: usize| out[at..at + size].reverse();
+    swap(&mut out, 4, 4);
+    let mut pending = vec![u32_at(4) as usize];
+    while let Some(ifd) = pending.pop() {
+        let count = usize::from(u16_at(ifd));
+        swap(&mut out, ifd, 2);
+        for index in 0..count {
+            let entry = ifd + 2 + 12 * index;
+            let (tag, kind, values) = (u16_at(entry), u16_at(entry + 2), u32_at(entry + 4));
+            for (at, size) in [(entry, 2), (entry + 2, 2), (entry + 4, 4)] {
+                swap(&mut out, at, size);
+            }
+            let (element, per_value) = swap_units(kind);
+            let elements = values as usize * per_value;
+            let value_at = if element * elements <= 4 {
+                entry + 8
+            } else {
+                swap(&mut out, entry + 8, 4);
+                u32_at(entry + 8) as usize
+            };
+            if element > 1 {
+                for item in 0..elements {
+                    swap(&mut out, value_at + element * item, element);
+                }
+            }
+            if matches!(tag, 0x8769 | 0x8825) {
+                pending.push(u32_at(entry + 8) as usize);
+            }
+        }
+        let next = ifd + 2 + 12 * count;
+        swap(&mut out, next, 4);
+        if u32_at(next) != 0 {
+            pending.push(u32_at(next) as usize);
+        }
+    }
+    out
+}
+
+/// `tiff` (from [`exif`]) with an IFD1, as cameras write for the EXIF
+/// thumbnail: JPEGInterchangeFormat and its length pointing at `thumbnail`
+/// (appended), and a GPSInfo pointer to a GPS IFD of its own whose
+/// latitude seconds are `marker`/1 (a value tests can look for).
+pub fn with_thumbnail_ifd(tiff: &[u8], thumbnail: &[u8], marker: u32) -> Vec<u8> {
+    let mut out = tiff.to_vec();
+    if out.len() % 2 == 1 {
+        out.push(0);
+    }
+    let ifd1 = out.len() as u32;
+    let ifd0_count = usize::from(u16::from_le_bytes([tiff[8], tiff[9]]));
+    let next = 8 + 2 + 12 * ifd0_count;
+    out[next..next + 4].copy_from_slice(&ifd1.to_le_bytes());
+    // IFD1: three entries and the next-IFD offset; then the GPS IFD: two
+    // entries, its next offset and three rationals; then the thumbnail.
+    let gps = ifd1 + 2 + 3 * 12 + 4;
+    let rationals = gps + 2 + 2 * 12 + 4;
+    let thumbnail_at = rationals + 24;
+    let entry = |out: &mut Vec<u8>, tag: u16, kind: u16, count: u32, value: u32| {
+        for bytes in [
+            &tag.to_le_bytes()[..],
+            &kind.to_le_bytes(),
+            &count.to_le_bytes(),
+        ] {
+            out.extend_from_slice(bytes);
+        }
+        out.extend_from_slice(&value.to_le_bytes());
+    };
+    out.extend_from_slice(&3u16.to_le_bytes());
+    entry(&mut out, 0x0201, LONG, 1, thumbnail_at);
+    entry(&mut out, 0x0202, LONG, 1, thumbnail.len() as u32);
+    entry(&mut out, 0x8825, LONG, 1, gps);
+    out.extend_from_slice(&0u32.to_le_bytes());
+    out.extend_from_slice(&2u16.to_le_bytes());
+    entry(&mut out, 0x0001, ASCII, 2, u32::from_le_bytes(*b"N\0\0\0"));
+    entry(&mut out, 0x0002, RATIONAL, 3, rationals);
+    out.extend_from_slice(&0u32.to_le_bytes());
+    for (numerator, denominator) in [(51u32, 1u32), (30, 1), (marker, 1)] {
+        out.extend_from_slice(&numerator.to_le_bytes());
+        out.extend_from_slice(&denominator.to_le_bytes());
+    }
+    out.extend_from_slice(thumbnail);
+    out
+}
