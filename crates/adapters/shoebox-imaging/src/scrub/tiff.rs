@@ -253,3 +253,61 @@ fn has_gps(tiff: &[u8]) -> bool {
             .any(|field| field.tag.context() == Context::Gps)
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::samples::{self, SampleExif, SampleGps, tiff as sample_tiff};
+
+    /// The tags of each IFD in the chain from IFD0.
+    fn chain(bytes: &[u8]) -> Vec<Vec<u16>> {
+        let big_endian = bytes.starts_with(b"MM");
+        let tiff = Tiff { bytes, big_endian };
+        let mut ifds = Vec::new();
+        let mut next = tiff.offset_at(4).unwrap();
+        while next != 0 {
+            let count = usize::from(tiff.u16_at(next).unwrap());
+            let tags = (0..count)
+                .map(|index| tiff.u16_at(next + 2 + ENTRY * index).unwrap())
+                .collect();
+            ifds.push(tags);
+            next = tiff.offset_at(next + 2 + ENTRY * count).unwrap();
+        }
+        ifds
+    }
+
+    #[test]
+    fn gps_pointers_are_removed_and_the_chain_stays_valid() {
+        let sample = SampleExif {
+            make: Some("FUJIFILM".to_owned()),
+            gps: Some(SampleGps {
+                latitude: 48.8584,
+                longitude: 2.2945,
+                altitude_m: None,
+            }),
+            ..SampleExif::default()
+        };
+        let thumbnail = samples::jpeg(8, 8, sample.clone());
+        let little = sample_tiff::with_thumbnail_ifd(&sample_tiff::exif(&sample), &thumbnail, 7);
+        for original in [little.clone(), sample_tiff::big_endian(&little)] {
+            let mut scrubbed = original.clone();
+            assert!(scrub(&mut scrubbed, 0));
+            let before = chain(&original);
+            let after = chain(&scrubbed);
+            assert_eq!(after.len(), 2, "IFD1 is still reachable");
+            for (before, after) in before.iter().zip(&after) {
+                let expected: Vec<u16> = before
+                    .iter()
+                    .copied()
+                    .filter(|&tag| tag != GPS_INFO)
+                    .collect();
+                assert_eq!(after, &expected);
+                assert_ne!(after, before);
+            }
+            assert!(!any_gps(&scrubbed));
+            assert!(any_gps(&original));
+            // Scrubbing is idempotent: nothing is left to find.
+            assert!(!scrub(&mut scrubbed.clone(), 0));
+        }
+    }
+}
