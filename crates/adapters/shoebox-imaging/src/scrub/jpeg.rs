@@ -97,8 +97,14 @@ pub(crate) fn scrub(bytes: &mut [u8], depth: u8) -> Result<bool, ImageRejection>
                 changed |= iptc::scrub(&mut segment[iptc::PHOTOSHOP.len()..]);
             }
             // Any other application segment: a TIFF hidden in it (a copy
-            // of the EXIF under another name) goes if it holds GPS.
-            0xE0..=0xEF => changed |= tiff::blank_if_located(segment),
+            // of the EXIF under another name) goes if it holds GPS, and an
+            // XMP packet under another header is scrubbed like XMP.
+            0xE0..=0xEF => {
+                changed |= tiff::blank_if_located(segment);
+                if memchr::memmem::find(segment, b"<x:xmpmeta").is_some() {
+                    changed |= xmp::scrub(segment);
+                }
+            }
             SOS => at = end_of_scan(bytes, at)?,
             _ => {}
         }

@@ -170,6 +170,9 @@ fn location_ranges(text: &[u8]) -> Option<Vec<Range<usize>>> {
     let mut ranges = Vec::new();
     // Open elements: name, and where it starts if it is a location property.
     let mut open: Vec<(Range<usize>, Option<usize>)> = Vec::new();
+    // Open location elements, counted so that each tag costs the same
+    // however deep the nesting (a hostile packet can nest a million deep).
+    let mut open_locations = 0usize;
     let mut at = 0;
     while let Some(found) = memchr::memchr(b'<', text.get(at..)?) {
         let tag = at + found;
@@ -193,12 +196,13 @@ fn location_ranges(text: &[u8]) -> Option<Vec<Range<usize>>> {
                 return None;
             }
             if let Some(start) = location_start {
+                open_locations -= 1;
                 ranges.push(start..end + 1);
             }
             end + 1
         } else {
             let start = start_tag(text, tag)?;
-            let inside_location = open.iter().any(|(_, location)| location.is_some());
+            let inside_location = open_locations > 0;
             let location = !inside_location && is_location(&text[start.name.clone()]);
             if location && start.self_closing {
                 ranges.push(tag..start.end);
@@ -206,6 +210,7 @@ fn location_ranges(text: &[u8]) -> Option<Vec<Range<usize>>> {
                 ranges.extend(start.location_attributes);
             }
             if !start.self_closing {
+                open_locations += usize::from(location);
                 open.push((start.name, location.then_some(tag)));
             }
             start.end
