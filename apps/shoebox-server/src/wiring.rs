@@ -11,7 +11,7 @@ use shoebox_application::{
 use shoebox_crypto::Argon2PasswordHasher;
 use shoebox_domain::jobs::PurgePolicy;
 use shoebox_http::{HttpState, ListingCache, UseCases};
-use shoebox_imaging::{RasterImageProcessor, StreamingImageInspector};
+use shoebox_imaging::{MetadataLocationScrubber, RasterImageProcessor, StreamingImageInspector};
 use shoebox_object_store::ObjectStoreBlobStore;
 use shoebox_ports::{
     inbound::Provisioning,
@@ -77,6 +77,7 @@ impl Application {
             blobs: Arc::new(blobs),
             inspector: Arc::new(StreamingImageInspector),
             processor: Arc::new(RasterImageProcessor::new(settings.photos.limits())),
+            scrubber: Arc::new(MetadataLocationScrubber),
             clock: Arc::clone(&clock),
         };
         let use_cases = UseCases {

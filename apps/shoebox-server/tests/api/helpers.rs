@@ -378,3 +378,14 @@ pub fn located_jpeg(seed: u64) -> Vec<u8> {
     };
     shoebox_imaging::samples::jpeg_seeded(320, 240, seed, &exif)
 }
+
+/// Fails unless `jpeg` holds no location anywhere (EXIF, XMP, IPTC): the
+/// scrubber finds nothing to remove.
+pub fn assert_location_free(jpeg: &[u8]) {
+    let found = shoebox_imaging::scrub_location(jpeg, shoebox_domain::imaging::ImageFormat::Jpeg);
+    assert_eq!(
+        found.map(|copy| copy.is_some()),
+        Ok(false),
+        "a location is left"
+    );
+}

@@ -12,4 +12,5 @@ mod crash;
 mod helpers;
 mod jobs;
 mod listings;
+mod originals;
 mod photos;

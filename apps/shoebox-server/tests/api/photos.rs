@@ -260,7 +260,11 @@ async fn deleting_a_photo_removes_its_files_and_only_the_owner_may() {
     let body = created(upload(&owner, vec![("a.jpg", camera_jpeg(7))]).await).await;
     let id = body[0]["photo"]["id"].as_str().unwrap().to_owned();
     settled_photo(&owner, &id).await;
-    assert_eq!(app.object_keys().len(), 3, "original, thumbnail, preview");
+    assert_eq!(
+        app.object_keys().len(),
+        4,
+        "original, its copy without the location, thumbnail, preview"
+    );
 
     let other = app.signed_in("bob@example.org", Role::Member).await;
     let response = other.delete(&format!("/api/v1/photos/{id}")).await;

@@ -90,6 +90,9 @@ diesel::table! {
         sort_at -> Timestamp,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        shared_original -> Text,
+        shared_original_size -> Nullable<BigInt>,
+        shared_original_sha256 -> Nullable<Bytea>,
     }
 }
 

@@ -14,8 +14,8 @@ mod variants;
 use std::{fmt, sync::Arc};
 
 use shoebox_ports::outbound::{
-    AlbumRepository, BlobStore, Clock, ImageInspector, ImageProcessor, PhotoRepository,
-    ShareLinkRepository,
+    AlbumRepository, BlobStore, Clock, ImageInspector, ImageProcessor, LocationScrubber,
+    PhotoRepository, ShareLinkRepository,
 };
 
 pub use albums::AlbumService;
@@ -35,6 +35,7 @@ pub struct PhotoStores {
     pub blobs: Arc<dyn BlobStore>,
     pub inspector: Arc<dyn ImageInspector>,
     pub processor: Arc<dyn ImageProcessor>,
+    pub scrubber: Arc<dyn LocationScrubber>,
     pub clock: Arc<dyn Clock>,
 }
 

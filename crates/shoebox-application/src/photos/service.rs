@@ -6,7 +6,7 @@ use shoebox_domain::{
     page::{Page, PageRequest},
     photos::{
         DeletePhotoError, Photo, PhotoFile, PhotoId, PhotoNotFound, PhotoOrder, PhotoUpdate,
-        StorageUsage, UpdatePhotoError, UploadError, photo_object_key,
+        SharedOriginal, StorageUsage, UpdatePhotoError, UploadError, photo_object_key,
     },
     storage::ByteRange,
 };
@@ -70,17 +70,28 @@ pub(super) fn describe(photo: &Photo, file: PhotoFile) -> Option<FileDescriptor>
         })
         .unwrap_or_else(|| photo.id.to_string());
     let key = photo_object_key(photo.owner_id, photo.id, file);
+    let original_name = photo.original_name.as_ref().map_or_else(
+        || format!("{stem}.{}", photo.format.extension()),
+        |name| name.as_str().to_owned(),
+    );
     match file {
         PhotoFile::Original => Some(FileDescriptor {
             key,
             etag: format!("\"{}\"", photo.sha256.to_hex()),
             size: photo.size_bytes,
             format: photo.format,
-            download_name: photo.original_name.as_ref().map_or_else(
-                || format!("{stem}.{}", photo.format.extension()),
-                |name| name.as_str().to_owned(),
-            ),
+            download_name: original_name,
         }),
+        PhotoFile::SharedOriginal => match &photo.shared_original {
+            SharedOriginal::Scrubbed { size_bytes, sha256 } => Some(FileDescriptor {
+                key,
+                etag: format!("\"{}\"", sha256.to_hex()),
+                size: *size_bytes,
+                format: photo.format,
+                download_name: original_name,
+            }),
+            SharedOriginal::Unchecked | SharedOriginal::Same => None,
+        },
         PhotoFile::Variant(kind) => {
             let variant = photo.variant(kind)?;
             Some(FileDescriptor {
@@ -270,9 +281,12 @@ impl Photos for PhotoService {
             .find_visible(id, actor_id)
             .await?
             .ok_or(PhotoNotFound::NotFound)?;
-        if file == PhotoFile::Original && !photo.original_allowed_for(Some(actor_id)) {
-            return Err(PhotoNotFound::OriginalWithheld);
-        }
+        let file = match file {
+            PhotoFile::Original => photo
+                .original_for(Some(actor_id))
+                .ok_or(PhotoNotFound::OriginalWithheld)?,
+            other => other,
+        };
         describe(&photo, file).ok_or(PhotoNotFound::NotFound)
     }
 

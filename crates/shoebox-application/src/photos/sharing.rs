@@ -151,16 +151,19 @@ impl Sharing for SharingService {
         file: PhotoFile,
     ) -> Result<FileDescriptor, SharedAccessError> {
         let album = self.open(&token).await?;
-        // The raw row (location included) decides; link holders are never owners.
+        // Link holders are never owners: they get the original without location.
         let photo = self
             .stores
             .photos
             .find_in_album(album.id, id)
             .await?
             .ok_or(SharedAccessError::PhotoNotFound)?;
-        if file == PhotoFile::Original && !photo.original_allowed_for(None) {
-            return Err(SharedAccessError::OriginalWithheld);
-        }
+        let file = match file {
+            PhotoFile::Original => photo
+                .original_for(None)
+                .ok_or(SharedAccessError::OriginalWithheld)?,
+            other => other,
+        };
         describe(&photo, file).ok_or(SharedAccessError::PhotoNotFound)
     }
 }

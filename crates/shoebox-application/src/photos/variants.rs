@@ -11,11 +11,11 @@ use shoebox_domain::{
     imaging::{ImageFacts, VariantKind},
     jobs::{JobKind, NewJob},
     photos::{
-        Photo, PhotoFile, PhotoId, PhotoStatus, PhotoVariant, Sha256Digest, VariantJobError,
-        photo_object_key,
+        Photo, PhotoFile, PhotoId, PhotoStatus, PhotoVariant, Sha256Digest, SharedOriginal,
+        VariantJobError, photo_object_key,
     },
 };
-use shoebox_ports::outbound::{BlobError, VariantError};
+use shoebox_ports::outbound::{BlobError, ScrubLocationError, VariantError};
 
 use super::PhotoStores;
 
@@ -89,6 +89,7 @@ impl VariantMaker {
             return Ok(());
         }
         let original = self.read_original(&photo).await?;
+        let (original, shared_original) = self.shared_original(&photo, original).await?;
         let kinds = vec![VariantKind::Thumbnail, VariantKind::Preview];
         let encoded = self
             .stores
@@ -123,10 +124,53 @@ impl VariantMaker {
         let now = self.stores.clock.now();
         self.stores
             .photos
-            .mark_ready(id, variants, now)
+            .mark_ready(id, variants, shared_original, now)
             .await
             .map_err(transient)?;
         Ok(())
+    }
+
+    /// What everyone but the owner will get for the original: scrubbing
+    /// runs on a blocking thread, and a copy without the location is stored
+    /// beside the original. A file the scrubber cannot read stays withheld
+    /// from others (the variants may still be made from its pixels).
+    async fn shared_original(
+        &self,
+        photo: &Photo,
+        original: Vec<u8>,
+    ) -> Result<(Vec<u8>, SharedOriginal), VariantJobError> {
+        let scrubber = self.stores.scrubber.clone();
+        let format = photo.format;
+        let (original, scrubbed) = tokio::task::spawn_blocking(move || {
+            let scrubbed = scrubber.scrub_location(&original, format);
+            (original, scrubbed)
+        })
+        .await
+        .map_err(|error| {
+            VariantJobError::Transient(anyhow::anyhow!("scrubbing failed: {error}"))
+        })?;
+        let copy = match scrubbed {
+            Ok(None) => return Ok((original, SharedOriginal::Same)),
+            Ok(Some(copy)) => copy,
+            Err(ScrubLocationError::Rejected(rejection)) => {
+                tracing::warn!(photo = %photo.id, %rejection, "the original's metadata cannot be read; it stays withheld from others");
+                return Ok((original, SharedOriginal::Unchecked));
+            }
+            Err(ScrubLocationError::Unexpected(error)) => {
+                return Err(VariantJobError::Transient(error));
+            }
+        };
+        let key = photo_object_key(photo.owner_id, photo.id, PhotoFile::SharedOriginal);
+        let shared = SharedOriginal::Scrubbed {
+            size_bytes: copy.len() as u64,
+            sha256: Sha256Digest::from_bytes(Sha256::digest(&copy).into()),
+        };
+        self.stores
+            .blobs
+            .put(&key, Bytes::from(copy))
+            .await
+            .map_err(|error| VariantJobError::Transient(error.into()))?;
+        Ok((original, shared))
     }
 
     async fn read_original(&self, photo: &Photo) -> Result<Vec<u8>, VariantJobError> {

@@ -13,7 +13,7 @@ pub use errors::{
 pub use objects::{PhotoFile, photo_object_key, photo_of_key, photos_prefix_of};
 pub use photo::{
     NewPhoto, Photo, PhotoId, PhotoOrder, PhotoStatus, PhotoUpdate, PhotoVariant, Sha256Digest,
-    StorageUsage,
+    SharedOriginal, StorageUsage,
 };
 pub use text::{Caption, OriginalName, TextError};
 

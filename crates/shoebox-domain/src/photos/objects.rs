@@ -17,12 +17,16 @@ use super::PhotoId;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PhotoFile {
     Original,
+    /// The original without its location, for everyone but the owner;
+    /// stored only when the original holds a location.
+    SharedOriginal,
     Variant(VariantKind),
 }
 
 impl PhotoFile {
-    pub const ALL: [PhotoFile; 3] = [
+    pub const ALL: [PhotoFile; 4] = [
         PhotoFile::Original,
+        PhotoFile::SharedOriginal,
         PhotoFile::Variant(VariantKind::Thumbnail),
         PhotoFile::Variant(VariantKind::Preview),
     ];
@@ -30,6 +34,7 @@ impl PhotoFile {
     pub fn as_str(&self) -> &'static str {
         match self {
             Self::Original => "original",
+            Self::SharedOriginal => "original-shared",
             Self::Variant(kind) => kind.as_str(),
         }
     }

@@ -5,7 +5,7 @@ use std::fmt;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use uuid::Uuid;
 
-use super::{Caption, OriginalName};
+use super::{Caption, OriginalName, PhotoFile};
 use crate::{
     accounts::UserId,
     imaging::{GeoLocation, ImageFacts, ImageFormat, Orientation, VariantKind},
@@ -98,6 +98,21 @@ pub struct PhotoVariant {
     pub sha256: Sha256Digest,
 }
 
+/// What everyone but the owner gets when they ask for the original: its
+/// metadata may place the photo (EXIF, XMP, IPTC), which is the owner's alone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SharedOriginal {
+    /// Not looked at yet (the photo is still processing): withheld.
+    Unchecked,
+    /// The original holds no location: the original itself.
+    Same,
+    /// A copy with the location removed, stored beside the original.
+    Scrubbed {
+        size_bytes: u64,
+        sha256: Sha256Digest,
+    },
+}
+
 /// A photo as stored. `location` is the owner's alone: every view for someone
 /// else goes through [`Photo::as_seen_by`].
 #[derive(Debug, Clone, PartialEq)]
@@ -118,6 +133,7 @@ pub struct Photo {
     pub caption: Option<Caption>,
     pub original_name: Option<OriginalName>,
     pub variants: Vec<PhotoVariant>,
+    pub shared_original: SharedOriginal,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -131,11 +147,18 @@ impl Photo {
         self
     }
 
-    /// Whether `viewer` may have the original file as uploaded: its
-    /// metadata may hold the location, which is the owner's alone. Variants
-    /// carry no metadata and are never withheld.
-    pub fn original_allowed_for(&self, viewer: Option<UserId>) -> bool {
-        viewer == Some(self.owner_id) || self.location.is_none()
+    /// Which file `viewer` gets when asking for the original: the file as
+    /// uploaded for its owner; for anyone else the same file when it holds
+    /// no location, a copy without it, or nothing until that is known.
+    pub fn original_for(&self, viewer: Option<UserId>) -> Option<PhotoFile> {
+        if viewer == Some(self.owner_id) {
+            return Some(PhotoFile::Original);
+        }
+        match self.shared_original {
+            SharedOriginal::Same => Some(PhotoFile::Original),
+            SharedOriginal::Scrubbed { .. } => Some(PhotoFile::SharedOriginal),
+            SharedOriginal::Unchecked => None,
+        }
     }
 
     pub fn variant(&self, kind: VariantKind) -> Option<&PhotoVariant> {
@@ -144,7 +167,11 @@ impl Photo {
 
     /// Bytes this photo occupies in storage: original and variants.
     pub fn stored_bytes(&self) -> u64 {
-        self.size_bytes + self.variants.iter().map(|v| v.size_bytes).sum::<u64>()
+        let shared = match self.shared_original {
+            SharedOriginal::Scrubbed { size_bytes, .. } => size_bytes,
+            SharedOriginal::Unchecked | SharedOriginal::Same => 0,
+        };
+        self.size_bytes + shared + self.variants.iter().map(|v| v.size_bytes).sum::<u64>()
     }
 }
 
@@ -180,6 +207,7 @@ impl NewPhoto {
             caption: None,
             original_name: self.original_name,
             variants: Vec::new(),
+            shared_original: SharedOriginal::Unchecked,
             created_at: self.created_at,
             updated_at: self.created_at,
         }
@@ -215,5 +243,66 @@ impl StorageUsage {
     pub fn remaining(&self) -> Option<u64> {
         self.quota_bytes
             .map(|quota| quota.saturating_sub(self.used_bytes))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::imaging::ImageFacts;
+
+    fn photo(shared_original: SharedOriginal) -> Photo {
+        let mut photo = NewPhoto {
+            id: PhotoId::new(),
+            owner_id: UserId::new(),
+            facts: ImageFacts {
+                format: ImageFormat::Jpeg,
+                width: 4,
+                height: 3,
+                orientation: Orientation::default(),
+                taken_at: None,
+                camera: None,
+                location: None,
+            },
+            size_bytes: 100,
+            sha256: Sha256Digest::from_bytes([1; 32]),
+            original_name: None,
+            created_at: Utc::now(),
+        }
+        .into_photo();
+        photo.shared_original = shared_original;
+        photo
+    }
+
+    #[test]
+    fn only_the_owner_gets_the_original_as_uploaded_unless_it_holds_no_location() {
+        let scrubbed = SharedOriginal::Scrubbed {
+            size_bytes: 90,
+            sha256: Sha256Digest::from_bytes([2; 32]),
+        };
+        for shared in [SharedOriginal::Unchecked, SharedOriginal::Same, scrubbed] {
+            let photo = photo(shared.clone());
+            assert_eq!(
+                photo.original_for(Some(photo.owner_id)),
+                Some(PhotoFile::Original)
+            );
+            let expected = match shared {
+                SharedOriginal::Unchecked => None,
+                SharedOriginal::Same => Some(PhotoFile::Original),
+                SharedOriginal::Scrubbed { .. } => Some(PhotoFile::SharedOriginal),
+            };
+            assert_eq!(photo.original_for(Some(UserId::new())), expected);
+            assert_eq!(photo.original_for(None), expected);
+        }
+    }
+
+    #[test]
+    fn a_scrubbed_copy_counts_as_stored() {
+        let scrubbed = SharedOriginal::Scrubbed {
+            size_bytes: 90,
+            sha256: Sha256Digest::from_bytes([2; 32]),
+        };
+        assert_eq!(photo(SharedOriginal::Same).stored_bytes(), 100);
+        assert_eq!(photo(scrubbed).stored_bytes(), 190);
     }
 }

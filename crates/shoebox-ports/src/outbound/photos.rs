@@ -9,7 +9,7 @@ use shoebox_domain::{
     auth::TokenHash,
     jobs::NewJob,
     page::{Page, PageRequest},
-    photos::{NewPhoto, Photo, PhotoId, PhotoOrder, PhotoUpdate, PhotoVariant},
+    photos::{NewPhoto, Photo, PhotoId, PhotoOrder, PhotoUpdate, PhotoVariant, SharedOriginal},
 };
 
 /// A photo to record together with the job that makes its variants.
@@ -84,11 +84,13 @@ pub trait PhotoRepository: Send + Sync {
     /// `None` when it does not exist or is not `owner`'s.
     async fn delete(&self, id: PhotoId, owner: UserId) -> anyhow::Result<Option<Photo>>;
 
-    /// Stores the variants and sets `ready`. False when the photo is gone.
+    /// Stores the variants and what others get for the original, and sets
+    /// `ready`. False when the photo is gone.
     async fn mark_ready(
         &self,
         id: PhotoId,
         variants: Vec<PhotoVariant>,
+        shared_original: SharedOriginal,
         now: DateTime<Utc>,
     ) -> anyhow::Result<bool>;
 

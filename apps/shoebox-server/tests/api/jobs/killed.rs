@@ -174,7 +174,15 @@ async fn assert_ready_with_its_variants_stored_once(
     let mut kinds: Vec<_> = ready.variants.iter().map(|v| v.kind).collect();
     kinds.sort_by_key(|kind| kind.as_str());
     assert_eq!(kinds, [VariantKind::Preview, VariantKind::Thumbnail]);
-    let mut expected: Vec<_> = PhotoFile::ALL.into_iter().map(key).collect();
+    // No location in the PNG: no location-free copy beside the original.
+    let mut expected: Vec<_> = [
+        PhotoFile::Original,
+        PhotoFile::Variant(VariantKind::Thumbnail),
+        PhotoFile::Variant(VariantKind::Preview),
+    ]
+    .into_iter()
+    .map(key)
+    .collect();
     expected.sort();
     assert_eq!(files_under(objects), expected);
     for variant in &ready.variants {

@@ -11,7 +11,7 @@ use shoebox_domain::{
     accounts::UserId,
     albums::{AlbumId, Visibility},
     page::{Page, PageRequest},
-    photos::{Photo, PhotoId, PhotoOrder, PhotoUpdate, PhotoVariant},
+    photos::{Photo, PhotoId, PhotoOrder, PhotoUpdate, PhotoVariant, SharedOriginal},
 };
 use shoebox_ports::outbound::{InsertPhotosError, InsertedPhoto, PhotoRepository, PhotoWithJob};
 use uuid::Uuid;
@@ -319,8 +319,18 @@ impl PhotoRepository for PostgresPhotoRepository {
         &self,
         id: PhotoId,
         variants: Vec<PhotoVariant>,
+        shared_original: SharedOriginal,
         now: DateTime<Utc>,
     ) -> anyhow::Result<bool> {
+        let (shared, shared_size, shared_sha256) = match shared_original {
+            SharedOriginal::Unchecked => ("unchecked", None, None),
+            SharedOriginal::Same => ("same", None, None),
+            SharedOriginal::Scrubbed { size_bytes, sha256 } => (
+                "scrubbed",
+                Some(i64::try_from(size_bytes)?),
+                Some(sha256.as_bytes().to_vec()),
+            ),
+        };
         let rows = variants
             .iter()
             .map(|variant| VariantRow::from_variant(id, variant))
@@ -334,6 +344,9 @@ impl PhotoRepository for PostgresPhotoRepository {
                         .set((
                             photos::status.eq("ready"),
                             photos::failure_reason.eq(None::<String>),
+                            photos::shared_original.eq(shared),
+                            photos::shared_original_size.eq(shared_size),
+                            photos::shared_original_sha256.eq(shared_sha256),
                             photos::updated_at.eq(now),
                         ))
                         .execute(connection)?;

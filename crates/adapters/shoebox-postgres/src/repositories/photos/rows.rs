@@ -10,6 +10,7 @@ use shoebox_domain::{
     imaging::{GeoLocation, ImageFormat, Orientation, VariantKind},
     photos::{
         Caption, NewPhoto, OriginalName, Photo, PhotoId, PhotoStatus, PhotoVariant, Sha256Digest,
+        SharedOriginal,
     },
 };
 use uuid::Uuid;
@@ -38,6 +39,9 @@ pub(crate) struct PhotoRow {
     original_name: Option<String>,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
+    shared_original: String,
+    shared_original_size: Option<i64>,
+    shared_original_sha256: Option<Vec<u8>>,
 }
 
 impl PhotoRow {
@@ -181,6 +185,21 @@ impl PhotoRow {
             Some(raw) => Caption::parse(&raw).with_context(context)?,
             None => None,
         };
+        let shared_original = match (
+            self.shared_original.as_str(),
+            self.shared_original_size,
+            self.shared_original_sha256,
+        ) {
+            ("unchecked", _, _) => SharedOriginal::Unchecked,
+            ("same", _, _) => SharedOriginal::Same,
+            ("scrubbed", Some(size), Some(sha256)) => SharedOriginal::Scrubbed {
+                size_bytes: u64::try_from(size).with_context(context)?,
+                sha256: parse_digest(&sha256).with_context(context)?,
+            },
+            (other, _, _) => {
+                return Err(anyhow!("invalid shared original {other:?}")).with_context(context);
+            }
+        };
         Ok(Photo {
             id: PhotoId::from_uuid(self.id),
             owner_id: UserId::from_uuid(self.owner_id),
@@ -203,6 +222,7 @@ impl PhotoRow {
                 .into_iter()
                 .map(VariantRow::into_variant)
                 .collect::<anyhow::Result<_>>()?,
+            shared_original,
             created_at: self.created_at,
             updated_at: self.updated_at,
         })

@@ -12,10 +12,11 @@ struct Used {
     bytes: i64,
 }
 
-/// Bytes of originals and variants `owner` stores.
+/// Bytes of originals (and their location-free copies) and variants `owner` stores.
 pub(crate) fn used_bytes(connection: &mut PgConnection, owner: Uuid) -> QueryResult<u64> {
     let used: Used = diesel::sql_query(
-        "SELECT (COALESCE((SELECT SUM(size_bytes) FROM photos WHERE owner_id = $1), 0)
+        "SELECT (COALESCE((SELECT SUM(size_bytes + COALESCE(shared_original_size, 0))
+                           FROM photos WHERE owner_id = $1), 0)
                + COALESCE((SELECT SUM(v.size_bytes) FROM photo_variants v
                            JOIN photos p ON p.id = v.photo_id WHERE p.owner_id = $1), 0))::bigint
                AS bytes",
