@@ -1,3 +1,4 @@
+import { useEffect, useRef } from "react";
 import { Link } from "./components/Link";
 import { ThemeToggle } from "./components/ThemeToggle";
 import { AuthPage } from "./pages/AuthPage";
@@ -36,6 +37,17 @@ function Page({ path }: { path: string }) {
 function Shell() {
   const path = usePath();
   const { user, signOut } = useSession();
+  const main = useRef<HTMLElement>(null);
+  const previousPath = useRef(path);
+
+  // After a client-side navigation, keyboard and screen-reader users start
+  // at the new page's content, as they would after a full page load.
+  useEffect(() => {
+    if (path !== previousPath.current) {
+      previousPath.current = path;
+      main.current?.focus();
+    }
+  }, [path]);
   return (
     <>
       <a className="skip-link" href="#main">
@@ -67,7 +79,7 @@ function Shell() {
           <ThemeToggle />
         </nav>
       </header>
-      <main id="main" tabIndex={-1}>
+      <main id="main" ref={main} tabIndex={-1}>
         <Page path={path} />
       </main>
     </>
