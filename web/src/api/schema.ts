@@ -2619,6 +2619,8 @@ export interface components {
             email: string;
             password: string;
         };
+        /** @enum {string} */
+        PhotoOrderDto: "newest" | "taken_at";
         PhotoResponse: {
             camera?: string | null;
             caption?: string | null;
@@ -2793,8 +2795,6 @@ export interface components {
         };
         /** @enum {string} */
         VisibilityDto: "private" | "members" | "link";
-        /** @enum {string} */
-        PhotoOrderDto: "newest" | "taken_at";
     };
     responses: never;
     parameters: never;
