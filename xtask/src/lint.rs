@@ -1,5 +1,6 @@
-//! `cargo xtask lint`: the formatting check and clippy with warnings denied.
-//! Both run even when the first fails, so one run reports everything.
+//! `cargo xtask lint`: the formatting check and clippy with warnings denied,
+//! then the web app's ESLint and TypeScript checks. All run even when one
+//! fails, so one run reports everything.
 
 use anyhow::{Result, bail};
 
@@ -17,8 +18,9 @@ pub(crate) fn run() -> Result<()> {
         "-D",
         "warnings",
     ]));
+    let web = crate::web::lint();
     match (format, clippy) {
-        (Ok(()), Ok(())) => Ok(()),
+        (Ok(()), Ok(())) => web,
         (Err(_), Err(_)) => bail!("formatting and clippy both failed (see above)"),
         (Err(error), Ok(())) => Err(error.context("formatting is off: run `cargo fmt --all`")),
         (Ok(()), Err(error)) => Err(error),

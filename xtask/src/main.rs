@@ -10,6 +10,7 @@
 mod bench;
 mod ci;
 mod dev;
+mod e2e;
 mod http;
 mod lint;
 mod prerequisites;
@@ -18,6 +19,7 @@ mod project;
 mod server;
 mod test;
 mod ui;
+mod web;
 
 #[cfg(test)]
 mod dependency_rule;
@@ -45,6 +47,16 @@ enum Task {
     Ci(test::Flags),
     /// Formatting check and clippy with warnings denied.
     Lint,
+    /// Regenerate the web app's API types (web/src/api/schema.ts) from the
+    /// OpenAPI document of a freshly built `shoebox`.
+    Codegen {
+        /// Only check that the committed types are up to date.
+        #[arg(long)]
+        check: bool,
+    },
+    /// The web app end to end: Chromium (playwright-core) against a real
+    /// server and a throwaway PostgreSQL.
+    E2e,
     /// Measure the release build under load with wrk, against pgbench as the reference.
     Bench(bench::Flags),
 }
@@ -57,6 +69,9 @@ fn main() -> ExitCode {
         Task::Ci(flags) => ci::run(&flags),
         Task::Lint => lint::run(),
         Task::Bench(flags) => bench::run(&flags),
+        Task::E2e => e2e::run(),
+        Task::Codegen { check: false } => web::codegen(),
+        Task::Codegen { check: true } => web::check_codegen(),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

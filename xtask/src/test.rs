@@ -6,6 +6,7 @@
 //! and the S3-compatible test server (moto, installed into
 //! `target/tools/venv`) as `SHOEBOX_TEST_MOTO_SERVER`.
 //! Output streams as it comes; cargo's own colour detection applies.
+//! The web app's linter, component tests and generated-types check run first.
 
 use std::path::Path;
 
@@ -37,6 +38,8 @@ pub(crate) struct Flags {
 }
 
 pub(crate) fn run(flags: &Flags) -> Result<()> {
+    // The web app's checks come first: they take seconds, the cargo tests minutes.
+    web_checks()?;
     prerequisites::postgres()?;
     let moto_server = prerequisites::python_tool(MOTO_REQUIREMENT, "moto_server")?;
     crate::ui::note(&format!("{TEST_MOTO_SERVER}={}", moto_server.display()));
@@ -60,6 +63,14 @@ pub(crate) fn run(flags: &Flags) -> Result<()> {
     result?;
     stopped?;
     Ok(())
+}
+
+/// `npm ci` (when the lock file changed), ESLint and tsc, Vitest, and the
+/// check that the generated API types match the server's OpenAPI document.
+fn web_checks() -> Result<()> {
+    crate::web::lint()?;
+    crate::web::test()?;
+    crate::web::check_codegen()
 }
 
 fn run_tests(url: &str, moto_server: &Path, test_args: &[String]) -> Result<()> {

@@ -4,7 +4,8 @@
 //! `target/shoebox-dev/pg` unless `DATABASE_URL` is set),
 //! builds `shoebox`, migrates, seeds the
 //! demo data, serves, and rebuilds and restarts on every change to the Rust
-//! sources. A failed rebuild leaves the running server alone. Ctrl-C (or
+//! sources. The Vite dev server serves `web/` with hot module reload and
+//! proxies the server's paths (`/api`, `/healthz`, ...) to it. A failed rebuild leaves the running server alone. Ctrl-C (or
 //! SIGTERM/SIGHUP) stops the server, the watcher and PostgreSQL.
 
 mod database;
@@ -33,6 +34,10 @@ pub(crate) struct Flags {
     /// The HTTP port of the app (on 127.0.0.1).
     #[arg(long, default_value_t = 8080)]
     port: u16,
+    /// The port of the Vite dev server (hot module reload), which proxies
+    /// the API to the app's port.
+    #[arg(long, default_value_t = 5173)]
+    web_port: u16,
 }
 
 /// What the main loop reacts to.
@@ -59,11 +64,16 @@ pub(crate) fn run(flags: &Flags) -> Result<()> {
     if database_url.is_none() {
         prerequisites::postgres()?;
     }
-    if !port_is_free(flags.port) {
-        bail!(
-            "port {} is already in use on 127.0.0.1; stop whatever listens there or pass --port",
-            flags.port
-        );
+    crate::web::install()?;
+    for port in [flags.port, flags.web_port] {
+        if !port_is_free(port) {
+            bail!(
+                "port {port} is already in use on 127.0.0.1; stop whatever listens there or pass --port/--web-port"
+            );
+        }
+    }
+    if flags.port == flags.web_port {
+        bail!("--port and --web-port must differ");
     }
     let root = project::root();
     let dev_dir = root.join("target").join("shoebox-dev");
@@ -77,6 +87,7 @@ pub(crate) fn run(flags: &Flags) -> Result<()> {
     let session = Session {
         root,
         port: flags.port,
+        web_port: flags.web_port,
         env,
         database_url: database.url.clone(),
     };

@@ -6,7 +6,7 @@ use std::process::{Child, Command};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::time::Duration;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 
 use super::{Event, STARTUP_TIMEOUT, debounce, wait_for_change, watch};
 use crate::process::{CommandFailed, run_step};
@@ -19,6 +19,7 @@ use crate::ui;
 pub(super) struct Session {
     pub(super) root: PathBuf,
     pub(super) port: u16,
+    pub(super) web_port: u16,
     pub(super) env: Vec<(String, String)>,
     pub(super) database_url: String,
 }
@@ -39,7 +40,7 @@ impl Session {
                 return Ok(());
             }
         }
-        let mut web = WebDevServer(start_web_dev_server(&self.root, self.port)?);
+        let mut web = WebDevServer(start_web_dev_server(self.port, self.web_port)?);
         let mut server = self.launch(&binary);
 
         loop {
@@ -158,22 +159,38 @@ impl Session {
         let base = format!("http://localhost:{}", self.port);
         eprintln!();
         eprintln!("  Shoebox is running");
-        eprintln!("    app        {base}/");
+        eprintln!(
+            "    app        http://localhost:{}/   (Vite, hot reload)",
+            self.web_port
+        );
+        eprintln!("    built app  {base}/   (as embedded in the binary)");
         eprintln!("    API docs   {base}/docs   (Swagger UI)");
         eprintln!("               {base}/redoc");
         eprintln!("    OpenAPI    {base}/api/openapi.json");
         eprintln!("    database   {}", self.database_url);
-        eprintln!("  Rebuilds on changes to crates/, apps/, Cargo.toml; Ctrl-C stops everything.");
+        eprintln!(
+            "  Rebuilds on changes to crates/, apps/, Cargo.toml; web/ reloads live; Ctrl-C stops everything."
+        );
         eprintln!();
     }
 }
 
-/// Extension point for the Vite dev server of `web/` (hot module reload),
-/// which a later issue adds: it should install the npm packages when they
-/// are stale (`npm ci`), start Vite proxying `/api` to 127.0.0.1:`api_port`,
-/// and return the child, which is stopped with the rest on Ctrl-C.
-fn start_web_dev_server(_root: &Path, _api_port: u16) -> Result<Option<Child>> {
-    Ok(None)
+/// Starts Vite on 127.0.0.1:`web_port` with hot module reload, proxying the
+/// server's own paths to 127.0.0.1:`api_port` (see `web/vite.config.ts`).
+/// The child is stopped with the rest on Ctrl-C.
+fn start_web_dev_server(api_port: u16, web_port: u16) -> Result<Option<Child>> {
+    let port = web_port.to_string();
+    let child = crate::web::npm()?
+        .args(["exec", "--", "vite", "--port", &port, "--strictPort"])
+        .env("SHOEBOX_API_URL", format!("http://127.0.0.1:{api_port}"))
+        .env(
+            "SHOEBOX_PUBLIC_ORIGIN",
+            format!("http://localhost:{api_port}"),
+        )
+        .stdin(std::process::Stdio::null())
+        .spawn()
+        .context("could not start the Vite dev server")?;
+    Ok(Some(child))
 }
 
 /// Whether `error` is a command killed by Ctrl-C (SIGINT reaches the whole

@@ -33,7 +33,9 @@ use crate::{problem::ProblemDetails, routes};
         routes::admin_jobs::list, routes::admin_jobs::retry, routes::admin_jobs::cancel,
         routes::ops::healthz, routes::ops::readyz, routes::ops::version,
     ),
-    components(schemas(ProblemDetails)),
+    // Schemas only used by query parameters are not collected from the
+    // handlers; without this the document has a dangling `$ref`.
+    components(schemas(ProblemDetails, crate::photo_dto::PhotoOrderDto)),
     modifiers(&SecuritySchemes),
     tags(
         (name = "auth", description = "Sign-up, login, logout"),

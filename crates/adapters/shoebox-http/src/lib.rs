@@ -4,7 +4,8 @@
 //! responses. Handlers parse (DTO → domain command), call one inbound port,
 //! and map the result (domain → DTO, error → `application/problem+json`).
 //! The OpenAPI 3.1 document is generated from the handlers and DTOs here, and
-//! Swagger UI and ReDoc are served from assets compiled into the binary.
+//! Swagger UI and ReDoc are served from assets compiled into the binary, and
+//! so is the web app (`web/dist`, embedded by `build.rs`; see `web_app`).
 //!
 //! Architecture Invariant: this crate sees only inbound ports
 //! (`Arc<dyn Authentication>`, ...), never a repository, a pool or another
@@ -23,6 +24,7 @@ mod problem;
 mod routes;
 mod settings;
 mod state;
+mod web_app;
 
 use std::{net::TcpListener, time::Duration};
 
@@ -38,11 +40,29 @@ pub use listings::ListingCache;
 pub use problem::Problem;
 pub use settings::HttpSettings;
 pub use state::{BuildInfo, HttpState, UseCases};
+pub use web_app::{WEB_APP_CONTENT_SECURITY_POLICY, WebApp};
 
-/// The whole application: routes, extractor configuration and middleware.
+/// The whole application: routes, extractor configuration and middleware,
+/// and the web app compiled into this binary.
 /// `shoebox serve` and the tests build the same thing.
 pub fn app(
     state: HttpState,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = Error,
+        InitError = (),
+    >,
+> {
+    app_with_web_app(state, WebApp::embedded())
+}
+
+/// [`app`] serving the given web app files (tests use fixtures).
+pub fn app_with_web_app(
+    state: HttpState,
+    web_app: WebApp,
 ) -> App<
     impl ServiceFactory<
         ServiceRequest,
@@ -57,13 +77,14 @@ pub fn app(
     let headers = middleware::security_headers(&state.settings);
     App::new()
         .app_data(web::Data::new(state))
+        .app_data(web::Data::new(web_app))
         .app_data(problem::json_config(json_limit))
         .app_data(problem::path_config())
         .app_data(problem::query_config())
         .app_data(web::PayloadConfig::new(json_limit))
         .configure(routes::configure)
         .configure(docs::configure_with(version))
-        .default_service(web::to(problem::not_found))
+        .default_service(web::to(web_app::serve))
         .wrap(actix_web::middleware::from_fn(
             middleware::problem_for_bare_errors,
         ))

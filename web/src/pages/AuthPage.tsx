@@ -1,0 +1,99 @@
+import { useState, type SyntheticEvent } from "react";
+import { api } from "../api/client";
+import { ErrorMessage } from "../components/ErrorMessage";
+import { Link } from "../components/Link";
+import { navigate } from "../router";
+import { useSession } from "../session";
+
+/** Sign in and sign up share one form; sign up adds a display name. */
+export function AuthPage({ mode }: { mode: "sign-in" | "sign-up" }) {
+  const { signedIn } = useSession();
+  const [email, setEmail] = useState("");
+  const [password, setPassword] = useState("");
+  const [displayName, setDisplayName] = useState("");
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const signingUp = mode === "sign-up";
+
+  const submit = async (event: SyntheticEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const { data } = signingUp
+        ? await api.POST("/api/v1/auth/signup", { body: { email, password, display_name: displayName } })
+        : await api.POST("/api/v1/auth/login", { body: { email, password } });
+      if (data) {
+        signedIn(data);
+        navigate("/");
+      }
+    } catch (caught) {
+      setError(caught);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="auth">
+      <h1>{signingUp ? "Create your account" : "Sign in"}</h1>
+      <form onSubmit={(event) => void submit(event)} aria-busy={busy}>
+        {signingUp && (
+          <label>
+            Display name
+            <input
+              name="display_name"
+              autoComplete="nickname"
+              required
+              value={displayName}
+              onChange={(event) => {
+                setDisplayName(event.target.value);
+              }}
+            />
+          </label>
+        )}
+        <label>
+          Email
+          <input
+            name="email"
+            type="email"
+            autoComplete="email"
+            required
+            value={email}
+            onChange={(event) => {
+              setEmail(event.target.value);
+            }}
+          />
+        </label>
+        <label>
+          Password
+          <input
+            name="password"
+            type="password"
+            autoComplete={signingUp ? "new-password" : "current-password"}
+            required
+            value={password}
+            onChange={(event) => {
+              setPassword(event.target.value);
+            }}
+          />
+        </label>
+        <ErrorMessage error={error} />
+        <button type="submit" disabled={busy}>
+          {signingUp ? "Sign up" : "Sign in"}
+        </button>
+      </form>
+      <p>
+        {signingUp ? (
+          <>
+            Already have an account? <Link href="/sign-in">Sign in</Link>
+          </>
+        ) : (
+          <>
+            New here? <Link href="/sign-up">Create an account</Link>
+          </>
+        )}
+      </p>
+    </section>
+  );
+}

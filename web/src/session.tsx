@@ -1,0 +1,69 @@
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
+import { api, setCsrfToken } from "./api/client";
+import type { components } from "./api/schema";
+import { ApiError } from "./api/problem";
+
+export type User = components["schemas"]["UserResponse"];
+type SignedIn = components["schemas"]["SignedInResponse"];
+
+interface SessionState {
+  /** `undefined` while the first lookup runs, `null` when signed out. */
+  user: User | null | undefined;
+  signedIn: (answer: SignedIn) => void;
+  signOut: () => Promise<void>;
+}
+
+const SessionContext = createContext<SessionState | null>(null);
+
+export function SessionProvider({ children }: { children: ReactNode }) {
+  const [user, setUser] = useState<User | null | undefined>(undefined);
+
+  useEffect(() => {
+    let live = true;
+    api.GET("/api/v1/auth/session").then(
+      ({ data }) => {
+        if (live && data) {
+          setCsrfToken(data.csrf_token);
+          setUser(data.user);
+        }
+      },
+      (error: unknown) => {
+        // 401 simply means nobody is signed in; anything else too, for now.
+        if (live) {
+          setUser(null);
+        }
+        if (!(error instanceof ApiError)) {
+          console.error(error);
+        }
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
+
+  const signedIn = useCallback((answer: SignedIn) => {
+    setCsrfToken(answer.csrf_token);
+    setUser(answer.user);
+  }, []);
+
+  const signOut = useCallback(async () => {
+    try {
+      await api.POST("/api/v1/auth/logout");
+    } finally {
+      setCsrfToken(null);
+      setUser(null);
+    }
+  }, []);
+
+  const value = useMemo(() => ({ user, signedIn, signOut }), [user, signedIn, signOut]);
+  return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
+}
+
+export function useSession(): SessionState {
+  const state = useContext(SessionContext);
+  if (!state) {
+    throw new Error("useSession needs a SessionProvider");
+  }
+  return state;
+}
