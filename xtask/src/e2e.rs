@@ -22,18 +22,7 @@ pub(crate) fn run() -> Result<()> {
     let chromium = prerequisites::debian_program("chromium", "chromium")?;
     prerequisites::postgres()?;
     web::build()?;
-    run_step(
-        "building shoebox with the web app embedded",
-        project::cargo().args([
-            "build",
-            "--locked",
-            "-p",
-            "shoebox-server",
-            "--bin",
-            "shoebox",
-        ]),
-    )?;
-    let binary = project::shoebox_binary(&project::target_dir()?, "debug");
+    let binary = project::build_debug_shoebox("building shoebox with the web app embedded")?;
     let work_dir = project::root().join("target").join("shoebox-e2e");
     let _ = std::fs::remove_dir_all(&work_dir);
     let objects = work_dir.join("objects");
@@ -46,24 +35,7 @@ pub(crate) fn run() -> Result<()> {
     let result = (|| -> Result<()> {
         cluster.create_database("shoebox")?;
         let port = free_port()?;
-        let env: Vec<(String, String)> = [
-            ("DATABASE_URL", cluster.admin_url("shoebox")),
-            ("SHOEBOX_HTTP__BIND", format!("127.0.0.1:{port}")),
-            (
-                "SHOEBOX_HTTP__PUBLIC_URL",
-                format!("http://127.0.0.1:{port}"),
-            ),
-            ("SHOEBOX_AUTH__SIGNUP", "open".to_owned()),
-            ("SHOEBOX_LOG__FORMAT", "json".to_owned()),
-            ("RUST_LOG", "warn".to_owned()),
-            (
-                "SHOEBOX_STORAGE__URL",
-                format!("file://{}", objects.display()),
-            ),
-        ]
-        .into_iter()
-        .map(|(name, value)| (name.to_owned(), value))
-        .collect();
+        let env = crate::server::local_env(&cluster.admin_url("shoebox"), port, &objects);
         run_step(
             "migrating the database",
             std::process::Command::new(&binary)

@@ -49,6 +49,23 @@ pub(crate) fn shoebox_binary(target_dir: &Path, profile: &str) -> PathBuf {
     target_dir.join(profile).join("shoebox")
 }
 
+/// Builds the `shoebox` binary (debug profile) and returns its path;
+/// `title` names the step.
+pub(crate) fn build_debug_shoebox(title: &str) -> Result<PathBuf> {
+    crate::process::run_step(
+        title,
+        cargo().args([
+            "build",
+            "--locked",
+            "-p",
+            "shoebox-server",
+            "--bin",
+            "shoebox",
+        ]),
+    )?;
+    Ok(shoebox_binary(&target_dir()?, "debug"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

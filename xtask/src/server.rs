@@ -116,3 +116,27 @@ impl Drop for Server {
 pub(crate) fn port_is_free(port: u16) -> bool {
     std::net::TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, port)).is_ok()
 }
+
+/// The environment of a throwaway local server: defaults, but for where it
+/// listens, open sign-up, JSON logs at `warn`, and the object store's
+/// directory (`fsync` stays on). The bench and the end-to-end tests share it.
+pub(crate) fn local_env(database_url: &str, port: u16, objects: &Path) -> Vec<(String, String)> {
+    [
+        ("DATABASE_URL", database_url.to_owned()),
+        ("SHOEBOX_HTTP__BIND", format!("127.0.0.1:{port}")),
+        (
+            "SHOEBOX_HTTP__PUBLIC_URL",
+            format!("http://127.0.0.1:{port}"),
+        ),
+        ("SHOEBOX_AUTH__SIGNUP", "open".to_owned()),
+        ("SHOEBOX_LOG__FORMAT", "json".to_owned()),
+        ("RUST_LOG", "warn".to_owned()),
+        (
+            "SHOEBOX_STORAGE__URL",
+            format!("file://{}", objects.display()),
+        ),
+    ]
+    .into_iter()
+    .map(|(name, value)| (name.to_owned(), value))
+    .collect()
+}

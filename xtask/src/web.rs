@@ -108,18 +108,7 @@ pub(crate) fn check_codegen() -> Result<()> {
 /// TypeScript types, all inside a temporary directory.
 fn generate_schema() -> Result<String> {
     install()?;
-    run_step(
-        "building shoebox (for its OpenAPI document)",
-        project::cargo().args([
-            "build",
-            "--locked",
-            "-p",
-            "shoebox-server",
-            "--bin",
-            "shoebox",
-        ]),
-    )?;
-    let binary = project::shoebox_binary(&project::target_dir()?, "debug");
+    let binary = project::build_debug_shoebox("building shoebox (for its OpenAPI document)")?;
     let output = Command::new(&binary)
         .arg("openapi")
         .output()

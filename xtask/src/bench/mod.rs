@@ -75,7 +75,7 @@ pub(crate) fn run(flags: &Flags) -> Result<()> {
     // The object store and the copies of the upload scenario share a filesystem.
     let objects = fresh_dir(&work_dir.join("objects"))?;
     let port = free_port()?;
-    let env = bench_env(&database_url, port, &objects);
+    let env = crate::server::local_env(&database_url, port, &objects);
     let mut migrate = Command::new(&binary);
     migrate
         .arg("migrate")
@@ -111,7 +111,11 @@ pub(crate) fn run(flags: &Flags) -> Result<()> {
     // where a server starts rather than into what the scenarios above left
     // it; the session is in the database and carries over.
     let port = free_port()?;
-    let mut server = Server::spawn(&binary, port, &bench_env(&database_url, port, &objects))?;
+    let mut server = Server::spawn(
+        &binary,
+        port,
+        &crate::server::local_env(&database_url, port, &objects),
+    )?;
     server.wait_healthy(Duration::from_secs(60))?;
     let pid = server.pid().context("the server has no process id")?;
     let session = Session { port, ..session };
@@ -174,29 +178,6 @@ fn print_report(
 #[expect(clippy::print_stdout, reason = "the report is what the command prints")]
 fn print_out(text: &str) {
     print!("{text}");
-}
-
-/// The server's environment: its defaults, but for where it listens, who may
-/// sign up, the logs, and the object store's directory (`fsync` stays on).
-fn bench_env(database_url: &str, port: u16, objects: &Path) -> Vec<(String, String)> {
-    [
-        ("DATABASE_URL", database_url.to_owned()),
-        ("SHOEBOX_HTTP__BIND", format!("127.0.0.1:{port}")),
-        (
-            "SHOEBOX_HTTP__PUBLIC_URL",
-            format!("http://127.0.0.1:{port}"),
-        ),
-        ("SHOEBOX_AUTH__SIGNUP", "open".to_owned()),
-        ("SHOEBOX_LOG__FORMAT", "json".to_owned()),
-        ("RUST_LOG", "warn".to_owned()),
-        (
-            "SHOEBOX_STORAGE__URL",
-            format!("file://{}", objects.display()),
-        ),
-    ]
-    .into_iter()
-    .map(|(name, value)| (name.to_owned(), value))
-    .collect()
 }
 
 /// Creates `dir` empty, removing what a previous run left.

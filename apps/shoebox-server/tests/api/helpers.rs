@@ -389,3 +389,36 @@ pub fn assert_location_free(jpeg: &[u8]) {
         "a location is left"
     );
 }
+
+/// Uploads `files` as `owner` and puts them, in order, in a new `members`
+/// album; returns the photo ids and the album's id.
+pub async fn members_album_of(
+    owner: &Client,
+    files: Vec<(&str, Vec<u8>)>,
+) -> (Vec<String>, String) {
+    let uploaded: Vec<Value> = upload(owner, files).await.json().await.unwrap();
+    let ids: Vec<String> = uploaded
+        .iter()
+        .map(|item| item["photo"]["id"].as_str().unwrap().to_owned())
+        .collect();
+    let created: Value = owner
+        .send_json(
+            Method::POST,
+            "/api/v1/albums",
+            serde_json::json!({"title": "Club", "visibility": "members"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let album = created["id"].as_str().unwrap().to_owned();
+    let added = owner
+        .send_json(
+            Method::POST,
+            &format!("/api/v1/albums/{album}/photos"),
+            serde_json::json!({"photo_ids": ids}),
+        )
+        .await;
+    assert_eq!(added.status(), StatusCode::OK);
+    (ids, album)
+}

@@ -6,7 +6,7 @@ use reqwest::{Method, StatusCode, header};
 use serde_json::{Value, json};
 use shoebox_domain::accounts::Role;
 
-use crate::helpers::{Client, builder, located_jpeg, settled_photo, upload};
+use crate::helpers::{Client, builder, located_jpeg, members_album_of, settled_photo};
 
 /// The page's status, ETag and body (`Null` for a 304).
 async fn page(
@@ -50,28 +50,7 @@ async fn album_pages_are_current_until_anything_they_show_changes() {
     let files = (0..2)
         .map(|seed| ("p.jpg", located_jpeg(seed + 7)))
         .collect();
-    let uploaded: Vec<Value> = upload(&ann, files).await.json().await.unwrap();
-    let shot: Vec<String> = uploaded
-        .iter()
-        .map(|item| item["photo"]["id"].as_str().unwrap().to_owned())
-        .collect();
-    let created: Value = ann
-        .send_json(
-            Method::POST,
-            "/api/v1/albums",
-            json!({"title": "Club", "visibility": "members"}),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let album = created["id"].as_str().unwrap().to_owned();
-    ann.send_json(
-        Method::POST,
-        &format!("/api/v1/albums/{album}/photos"),
-        json!({"photo_ids": shot}),
-    )
-    .await;
+    let (shot, album) = members_album_of(&ann, files).await;
     let path = format!("/api/v1/albums/{album}/photos");
 
     // The owner's copy (with locations) is made first; the member's is another.

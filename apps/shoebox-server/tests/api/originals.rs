@@ -3,12 +3,12 @@
 //! the worker, counted in the owner's storage and deleted with the photo.
 
 use reqwest::{Method, StatusCode};
-use serde_json::{Value, json};
+use serde_json::Value;
 use shoebox_domain::accounts::Role;
 use shoebox_imaging::samples::{self, SampleExif, SampleGps};
 
 use crate::helpers::{
-    Client, assert_location_free, builder, located_jpeg, problem, settled_photo, upload,
+    Client, assert_location_free, builder, located_jpeg, members_album_of, problem, settled_photo,
 };
 
 async fn original(client: &Client, path: &str) -> Vec<u8> {
@@ -40,28 +40,7 @@ async fn others_get_originals_without_their_location_and_owners_get_them_as_uplo
         ),
         ("plain.jpg", plain),
     ];
-    let uploaded: Vec<Value> = upload(&ann, files.clone()).await.json().await.unwrap();
-    let ids: Vec<String> = uploaded
-        .iter()
-        .map(|item| item["photo"]["id"].as_str().unwrap().to_owned())
-        .collect();
-    let created: Value = ann
-        .send_json(
-            Method::POST,
-            "/api/v1/albums",
-            json!({"title": "Club", "visibility": "members"}),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let album = created["id"].as_str().unwrap();
-    ann.send_json(
-        Method::POST,
-        &format!("/api/v1/albums/{album}/photos"),
-        json!({"photo_ids": ids}),
-    )
-    .await;
+    let (ids, _album) = members_album_of(&ann, files.clone()).await;
 
     // Until the worker has looked at the metadata, others get nothing.
     let first = format!("/api/v1/photos/{}/original", ids[0]);
