@@ -1,29 +1,21 @@
-import { useEffect, useRef } from "react";
+import { useEffect, useRef, type ReactNode } from "react";
 import { Link } from "./components/Link";
 import { ThemeToggle } from "./components/ThemeToggle";
 import { AuthPage } from "./pages/AuthPage";
 import { Gallery } from "./pages/Gallery";
 import { Upload } from "./pages/Upload";
-import { usePath } from "./router";
+import { AdminJobs } from "./pages/AdminJobs";
+import { AdminMembers } from "./pages/AdminMembers";
+import { AlbumDetail } from "./pages/AlbumDetail";
+import { Albums } from "./pages/Albums";
+import { PhotoViewer } from "./pages/PhotoViewer";
+import { Profile } from "./pages/Profile";
+import { Settings } from "./pages/Settings";
+import { SharedAlbum } from "./pages/SharedAlbum";
+import { matchRoute, usePath } from "./router";
 import { SessionProvider, useSession } from "./session";
 
-function Page({ path }: { path: string }) {
-  const { user } = useSession();
-  if (path === "/sign-up") {
-    return <AuthPage mode="sign-up" />;
-  }
-  if (user === undefined) {
-    return <p aria-live="polite">Loading…</p>;
-  }
-  if (user === null || path === "/sign-in") {
-    return <AuthPage mode="sign-in" />;
-  }
-  if (path === "/upload") {
-    return <Upload />;
-  }
-  if (path === "/") {
-    return <Gallery />;
-  }
+function NotFound({ path }: { path: string }) {
   return (
     <section>
       <h1>Page not found</h1>
@@ -34,8 +26,70 @@ function Page({ path }: { path: string }) {
   );
 }
 
+function Page({ path }: { path: string }) {
+  const { user } = useSession();
+  const route = matchRoute(path);
+  if (route.page === "sign-up") {
+    return <AuthPage mode="sign-up" />;
+  }
+  if (user === undefined) {
+    return <p aria-live="polite">Loading…</p>;
+  }
+  if (route.page === "shared") {
+    return <SharedAlbum token={route.token} />;
+  }
+  if (route.page === "shared-photo") {
+    return <PhotoViewer context={{ kind: "shared", token: route.token, photoId: route.photoId }} />;
+  }
+  if (user === null || route.page === "sign-in") {
+    return <AuthPage mode="sign-in" />;
+  }
+  switch (route.page) {
+    case "gallery":
+      return <Gallery />;
+    case "upload":
+      return <Upload />;
+    case "photo":
+      return <PhotoViewer context={{ kind: "gallery", photoId: route.photoId }} />;
+    case "albums":
+      return <Albums />;
+    case "album":
+      return <AlbumDetail albumId={route.albumId} />;
+    case "album-photo":
+      return <PhotoViewer context={{ kind: "album", albumId: route.albumId, photoId: route.photoId }} />;
+    case "profile":
+      return <Profile />;
+    case "settings":
+      return <Settings />;
+    case "admin-members":
+    case "admin-jobs":
+      if (user.role !== "admin") {
+        return (
+          <section>
+            <h1>Admins only</h1>
+            <p>
+              This page is for the instance's admins. <Link href="/">Back to your photos</Link>.
+            </p>
+          </section>
+        );
+      }
+      return route.page === "admin-members" ? <AdminMembers /> : <AdminJobs />;
+    case "not-found":
+      return <NotFound path={path} />;
+  }
+}
+
+function NavLink({ href, current, children }: { href: string; current: boolean; children: ReactNode }) {
+  return (
+    <Link href={href} aria-current={current ? "page" : undefined}>
+      {children}
+    </Link>
+  );
+}
+
 function Shell() {
   const path = usePath();
+  const route = matchRoute(path);
   const { user, signOut } = useSession();
   const main = useRef<HTMLElement>(null);
   const previousPath = useRef(path);
@@ -60,12 +114,26 @@ function Shell() {
         <nav aria-label="Main">
           {user ? (
             <>
-              <Link href="/" aria-current={path === "/" ? "page" : undefined}>
+              <NavLink href="/" current={route.page === "gallery" || route.page === "photo"}>
                 Photos
-              </Link>
-              <Link href="/upload" aria-current={path === "/upload" ? "page" : undefined}>
+              </NavLink>
+              <NavLink href="/albums" current={route.page === "albums" || route.page === "album" || route.page === "album-photo"}>
+                Albums
+              </NavLink>
+              <NavLink href="/upload" current={route.page === "upload"}>
                 Upload
-              </Link>
+              </NavLink>
+              {user.role === "admin" && (
+                <NavLink href="/admin/members" current={route.page === "admin-members" || route.page === "admin-jobs"}>
+                  Admin
+                </NavLink>
+              )}
+              <NavLink href="/profile" current={route.page === "profile"}>
+                Profile
+              </NavLink>
+              <NavLink href="/settings" current={route.page === "settings"}>
+                Settings
+              </NavLink>
               <button type="button" onClick={() => void signOut()}>
                 Sign out
               </button>

@@ -1,0 +1,8 @@
+// Placeholder until the page is built; see issue 4.
+export function AdminMembers() {
+  return (
+    <section>
+      <h1>Members</h1>
+    </section>
+  );
+}
