@@ -306,3 +306,22 @@ async fn every_schema_reference_of_the_openapi_document_resolves() {
     }
     assert!(references > 10, "the document uses references");
 }
+
+/// OpenAPI requires unique operation ids; client generators name their
+/// functions after them.
+#[actix_rt::test]
+async fn every_operation_has_its_own_id() {
+    let document = serde_json::to_value(shoebox_http::openapi_document("0.0.0")).unwrap();
+    let mut seen = std::collections::BTreeMap::new();
+    for (path, item) in document["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            let Some(id) = operation.get("operationId").and_then(Value::as_str) else {
+                panic!("{method} {path} has no operationId");
+            };
+            if let Some(first) = seen.insert(id.to_owned(), format!("{method} {path}")) {
+                panic!("{method} {path} repeats the operationId {id} of {first}");
+            }
+        }
+    }
+    assert!(seen.len() > 40, "{} operations", seen.len());
+}
