@@ -38,9 +38,17 @@ export function PhotoViewer({ context }: { context: ViewerContext }) {
   const { photoId } = context;
   const { user } = useSession();
   const place = useNeighbours(list, photoId);
-  const { photo, error, replace } = usePhoto(source, photoId, place.index >= 0 ? list.getSnapshot().items[place.index] : undefined);
+  const listed = place.index >= 0 ? list.getSnapshot().items[place.index] : undefined;
+  const { photo, error, replace } = usePhoto(source, photoId, listed);
   const nav = useRef<HTMLElement>(null);
   const usedControl = useRef<Control | null>(null);
+
+  // The grid shows what the viewer learnt (a caption, a finished preview).
+  useEffect(() => {
+    if (photo && listed && photo !== listed) {
+      list.replace(photo);
+    }
+  }, [list, photo, listed]);
 
   const back = () => {
     markReturn(source, photoId);
@@ -151,10 +159,10 @@ export function PhotoViewer({ context }: { context: ViewerContext }) {
           <ErrorMessage error={place.listError} />
         </div>
         <aside className="viewer-side" aria-label="Details">
-          <CaptionEditor key={photo.id} photo={photo} editable={owner} onSaved={(saved) => { replace(saved); list.replace(saved); }} />
+          <CaptionEditor key={photo.id} photo={photo} editable={owner} onSaved={replace} />
           <PhotoDetails photo={photo} />
           <DownloadOriginal source={source} photo={photo} owner={owner} />
-          {owner && source.kind === "gallery" && <DeletePhoto key={photo.id} photoId={photo.id} onDeleted={afterDelete} />}
+          {owner && source.kind === "gallery" && <DeletePhoto photoId={photo.id} onDeleted={afterDelete} />}
         </aside>
       </div>
     </section>

@@ -23,7 +23,11 @@ export function DeletePhoto({ photoId, onDeleted }: { photoId: string; onDeleted
         element.setAttribute("open", "");
       }
     } else if (!open && element.open) {
-      element.close();
+      if (typeof element.close === "function") {
+        element.close();
+      } else {
+        element.removeAttribute("open");
+      }
     }
   }, [open]);
 

@@ -49,7 +49,7 @@ export function DownloadOriginal({ source, photo, owner }: { source: ListSource;
   if (availability.state === "withheld") {
     return (
       <div className="download">
-        <p className="withheld">
+        <p className="withheld" role="status">
           <strong>Original withheld:</strong> {availability.reason}.
         </p>
         {photo.status === "ready" && (
