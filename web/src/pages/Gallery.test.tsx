@@ -100,6 +100,29 @@ describe("Gallery", () => {
     expect(processing.querySelector("img")).toBeNull();
   });
 
+  it("shows a thumbnail by itself once its photo is processed", async () => {
+    let lookups = 0;
+    vi.stubGlobal("fetch", (request: Request) => {
+      const path = new URL(request.url).pathname;
+      if (path === "/api/v1/photos") {
+        return Promise.resolve(Response.json({ items: [{ ...photo("a"), status: "processing" }], next_cursor: null }));
+      }
+      lookups += 1;
+      return Promise.resolve(Response.json(lookups < 2 ? { ...photo("a"), status: "processing" } : photo("a")));
+    });
+    render(<Gallery />);
+    await act(async () => {
+      FakeObserver.current?.scrollIntoView();
+      await Promise.resolve();
+    });
+    expect(await screen.findByText("Processing…")).toBeInTheDocument();
+    expect(await screen.findByRole("img", { name: "a.jpg" }, { timeout: 8000 })).toHaveAttribute(
+      "src",
+      "/api/v1/photos/a/thumbnail",
+    );
+    expect(lookups).toBe(2);
+  }, 10_000);
+
   it("says so when there are no photos, with a way to upload", async () => {
     serve([{ items: [], next_cursor: null }]);
     render(<Gallery />);

@@ -87,7 +87,8 @@ export function CaptionEditor({ photo, editable, onSaved }: { photo: Photo; edit
   }
   return (
     <div className="caption">
-      {photo.caption ? <p>{photo.caption}</p> : editable && <p className="empty">No caption yet.</p>}
+      {/* A caption is the page's heading already. */}
+      {editable && !photo.caption && <p className="empty">No caption yet.</p>}
       {editable && (
         <button
           type="button"

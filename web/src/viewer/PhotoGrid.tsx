@@ -2,6 +2,7 @@ import { useEffect, useRef, useState, useSyncExternalStore, type ReactNode } fro
 import { ErrorMessage } from "../components/ErrorMessage";
 import { Link } from "../components/Link";
 import { clearReturn, peekReturn, photoListFor, type Photo, type PhotoList } from "./photoList";
+import { fetchPhoto, PROCESSING_POLL_MS } from "./usePhoto";
 import { fileUrl, photoHref, type ListSource } from "./urls";
 import "./viewer.css";
 
@@ -39,12 +40,49 @@ function Thumbnail({ source, photo }: { source: ListSource; photo: Photo }) {
   );
 }
 
+/** At most this many photos still processing are looked at again per round. */
+const REFRESH_BATCH = 12;
+
+/** Photos still processing are looked at again every few seconds, so their thumbnails appear by themselves. */
+function useProcessingRefresh(list: PhotoList, items: readonly Photo[]) {
+  const waiting = items
+    .filter((photo) => photo.status === "processing")
+    .slice(0, REFRESH_BATCH)
+    .map((photo) => photo.id)
+    .join(" ");
+  useEffect(() => {
+    if (waiting === "") {
+      return;
+    }
+    let live = true;
+    const timer = window.setInterval(() => {
+      for (const id of waiting.split(" ")) {
+        fetchPhoto(list.source, id).then(
+          ({ data }) => {
+            if (live && data && data.status !== "processing") {
+              list.replace(data);
+            }
+          },
+          () => {
+            // Gone or unreachable: the next listing will tell.
+          },
+        );
+      }
+    }, PROCESSING_POLL_MS);
+    return () => {
+      live = false;
+      window.clearInterval(timer);
+    };
+  }, [list, waiting]);
+}
+
 /** A thumbnail grid that loads the next page as its end scrolls into view; each photo opens the viewer. */
 export function PhotoGrid({ list, returnTo, empty }: { list: PhotoList; returnTo: string | null; empty: ReactNode }) {
   const { items, cursor, loading, error } = useSyncExternalStore(list.subscribe, list.getSnapshot);
   const sentinel = useRef<HTMLDivElement>(null);
   const grid = useRef<HTMLUListElement>(null);
   const done = cursor === null;
+  useProcessingRefresh(list, items);
 
   useEffect(() => {
     const target = sentinel.current;

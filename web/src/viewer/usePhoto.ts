@@ -6,7 +6,8 @@ import type { ListSource } from "./urls";
 /** How often a photo still being processed is looked at again. */
 export const PROCESSING_POLL_MS = 3000;
 
-function fetchPhoto(source: ListSource, id: string) {
+/** One photo's details, through the route of its context. */
+export function fetchPhoto(source: ListSource, id: string) {
   return source.kind === "shared"
     ? api.GET("/api/v1/shared/{token}/photos/{id}", { params: { path: { token: source.token, id } } })
     : api.GET("/api/v1/photos/{id}", { params: { path: { id } } });
