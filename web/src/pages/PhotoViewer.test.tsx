@@ -82,7 +82,7 @@ describe("PhotoViewer", () => {
     serve({
       "GET /api/v1/photos": Response.json({ items: [photo("a")], next_cursor: null }),
       "GET /api/v1/photos/a": Response.json(
-        photo("a", { camera: "Fujifilm X100V", taken_at: "2026-07-14T16:30:00Z", location: { latitude: 46.5, longitude: 6.6 } }),
+        photo("a", { camera: "Fujifilm X100V", taken_at: "2026-07-14T16:30:00", location: { latitude: 46.5, longitude: 6.6 } }),
       ),
     });
     render(<App />);
@@ -164,6 +164,8 @@ describe("PhotoViewer", () => {
     render(<App />);
     await person.click(await screen.findByRole("button", { name: "Delete photo" }));
     const dialog = screen.getByRole("dialog", { name: "Delete this photo?" });
+    // A stray Enter keeps the photo.
+    expect(within(dialog).getByRole("button", { name: "Cancel" })).toHaveFocus();
     // Cancel first: nothing happens.
     await person.click(within(dialog).getByRole("button", { name: "Cancel" }));
     expect(calls.some((call) => call.method === "DELETE")).toBe(false);

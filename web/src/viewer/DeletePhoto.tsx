@@ -9,6 +9,7 @@ export function DeletePhoto({ photoId, onDeleted }: { photoId: string; onDeleted
   const [error, setError] = useState<unknown>(null);
   const dialog = useRef<HTMLDialogElement>(null);
   const opener = useRef<HTMLButtonElement>(null);
+  const cancel = useRef<HTMLButtonElement>(null);
 
   useEffect(() => {
     const element = dialog.current;
@@ -22,6 +23,8 @@ export function DeletePhoto({ photoId, onDeleted }: { photoId: string; onDeleted
       } else {
         element.setAttribute("open", "");
       }
+      // The safe choice is the one a stray Enter takes.
+      cancel.current?.focus();
     } else if (!open && element.open) {
       if (typeof element.close === "function") {
         element.close();
@@ -84,7 +87,7 @@ export function DeletePhoto({ photoId, onDeleted }: { photoId: string; onDeleted
           <button type="button" className="danger" disabled={deleting} onClick={() => void confirm()}>
             {deleting ? "Deleting…" : "Delete"}
           </button>
-          <button type="button" disabled={deleting} onClick={close} autoFocus>
+          <button type="button" ref={cancel} disabled={deleting} onClick={close}>
             Cancel
           </button>
         </div>

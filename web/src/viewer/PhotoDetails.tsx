@@ -16,9 +16,14 @@ export function formatBytes(bytes: number): string {
   return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit] ?? "GB"}`;
 }
 
-// The camera records its own local time with no zone: show it as written.
-function formatTakenAt(value: string): string {
-  return new Date(value).toLocaleString(undefined, { dateStyle: "long", timeStyle: "short", timeZone: "UTC" });
+// The camera records its own local time with no zone: show the wall-clock
+// time as written, whatever zone the server or the browser is in.
+export function formatTakenAt(value: string): string {
+  const wallClock = new Date(`${value.slice(0, 19)}Z`);
+  if (Number.isNaN(wallClock.getTime())) {
+    return value;
+  }
+  return wallClock.toLocaleString(undefined, { dateStyle: "long", timeStyle: "short", timeZone: "UTC" });
 }
 
 function formatUploaded(value: string): string {
