@@ -157,6 +157,11 @@ export function PhotoViewer({ context }: { context: ViewerContext }) {
           </nav>
           <p className="hint">Use the ← and → keys to step through the photos, Esc to go back.</p>
           <ErrorMessage error={place.listError} />
+          {place.listError !== null && (
+            <button type="button" onClick={() => void list.retry()}>
+              Try loading the other photos again
+            </button>
+          )}
         </div>
         <aside className="viewer-side" aria-label="Details">
           <CaptionEditor key={photo.id} photo={photo} editable={owner} onSaved={replace} />
