@@ -1,4 +1,5 @@
-import { act, render, screen } from "@testing-library/react";
+import { act, render, screen, within } from "@testing-library/react";
+import { clearPhotoLists } from "../viewer/photoList";
 import { Gallery } from "./Gallery";
 
 /** An IntersectionObserver the test scrolls by hand. */
@@ -39,6 +40,7 @@ describe("Gallery", () => {
 
   beforeEach(() => {
     requests = [];
+    clearPhotoLists();
     vi.stubGlobal("IntersectionObserver", FakeObserver);
   });
 
@@ -81,6 +83,45 @@ describe("Gallery", () => {
     expect(FakeObserver.current).toBeNull();
     expect(requests).toHaveLength(2);
   });
+
+  it("links each thumbnail to its viewer, and marks photos still processing", async () => {
+    serve([{ items: [photo("a"), { ...photo("b"), status: "processing" }], next_cursor: null }]);
+    render(<Gallery />);
+    await act(async () => {
+      FakeObserver.current?.scrollIntoView();
+      await Promise.resolve();
+    });
+    const grid = await screen.findByRole("list", { name: "Photos" });
+    expect(await within(grid).findByRole("link", { name: "a.jpg" })).toHaveAttribute("href", "/photos/a");
+    const processing = within(grid).getByRole("link", { name: "b.jpg (still processing)" });
+    expect(processing).toHaveAttribute("href", "/photos/b");
+    // No thumbnail exists yet: none is asked for.
+    expect(requests.map((request) => request.pathname)).toEqual(["/api/v1/photos"]);
+    expect(processing.querySelector("img")).toBeNull();
+  });
+
+  it("shows a thumbnail by itself once its photo is processed", async () => {
+    let lookups = 0;
+    vi.stubGlobal("fetch", (request: Request) => {
+      const path = new URL(request.url).pathname;
+      if (path === "/api/v1/photos") {
+        return Promise.resolve(Response.json({ items: [{ ...photo("a"), status: "processing" }], next_cursor: null }));
+      }
+      lookups += 1;
+      return Promise.resolve(Response.json(lookups < 2 ? { ...photo("a"), status: "processing" } : photo("a")));
+    });
+    render(<Gallery />);
+    await act(async () => {
+      FakeObserver.current?.scrollIntoView();
+      await Promise.resolve();
+    });
+    expect(await screen.findByText("Processing…")).toBeInTheDocument();
+    expect(await screen.findByRole("img", { name: "a.jpg" }, { timeout: 8000 })).toHaveAttribute(
+      "src",
+      "/api/v1/photos/a/thumbnail",
+    );
+    expect(lookups).toBe(2);
+  }, 10_000);
 
   it("says so when there are no photos, with a way to upload", async () => {
     serve([{ items: [], next_cursor: null }]);
