@@ -31,4 +31,22 @@ describe("App", () => {
     expect(screen.getByRole("heading", { name: "Create your account" })).toBeInTheDocument();
     expect(screen.getByRole("main")).toHaveFocus();
   });
+
+  it("folds the navigation behind a menu button that closes after navigating", async () => {
+    const person = userEvent.setup();
+    render(<App />);
+    await screen.findByRole("heading", { name: "Sign in" });
+    const menu = screen.getByRole("button", { name: "Menu" });
+    expect(menu).toHaveAttribute("aria-expanded", "false");
+    expect(menu).toHaveAttribute("aria-controls", "main-nav");
+
+    await person.click(menu);
+    expect(menu).toHaveAttribute("aria-expanded", "true");
+    const nav = screen.getByRole("navigation", { name: "Main" });
+    expect(nav).toHaveClass("open");
+
+    await person.click(screen.getAllByRole("link", { name: "Sign up" }).find((link) => nav.contains(link)) as HTMLElement);
+    expect(menu).toHaveAttribute("aria-expanded", "false");
+    expect(nav).not.toHaveClass("open");
+  });
 });

@@ -1,4 +1,4 @@
-import { useEffect, useRef, type ReactNode } from "react";
+import { useEffect, useRef, useState, type ReactNode } from "react";
 import { Link } from "./components/Link";
 import { ThemeToggle } from "./components/ThemeToggle";
 import { AuthPage } from "./pages/AuthPage";
@@ -94,11 +94,16 @@ function Shell() {
   const main = useRef<HTMLElement>(null);
   const previousPath = useRef(path);
 
+  // On a phone the navigation folds behind a Menu button.
+  const [menuOpen, setMenuOpen] = useState(false);
+
   // After a client-side navigation, keyboard and screen-reader users start
-  // at the new page's content, as they would after a full page load.
+  // at the new page's content, as they would after a full page load, and
+  // the phone menu closes.
   useEffect(() => {
     if (path !== previousPath.current) {
       previousPath.current = path;
+      setMenuOpen(false);
       main.current?.focus();
     }
   }, [path]);
@@ -111,7 +116,18 @@ function Shell() {
         <Link href="/" className="brand">
           Shoebox
         </Link>
-        <nav aria-label="Main">
+        <button
+          type="button"
+          className="menu-toggle"
+          aria-expanded={menuOpen}
+          aria-controls="main-nav"
+          onClick={() => {
+            setMenuOpen((open) => !open);
+          }}
+        >
+          Menu
+        </button>
+        <nav id="main-nav" aria-label="Main" className={menuOpen ? "open" : undefined}>
           {user ? (
             <>
               <NavLink href="/" current={route.page === "gallery" || route.page === "photo"}>

@@ -55,8 +55,8 @@ enum Task {
         check: bool,
     },
     /// The web app end to end: Chromium (playwright-core) against a real
-    /// server and a throwaway PostgreSQL.
-    E2e,
+    /// server and a throwaway PostgreSQL (also part of `test`).
+    E2e(e2e::Flags),
     /// Measure the release build under load with wrk, against pgbench as the reference.
     Bench(bench::Flags),
 }
@@ -69,7 +69,7 @@ fn main() -> ExitCode {
         Task::Ci(flags) => ci::run(&flags),
         Task::Lint => lint::run(),
         Task::Bench(flags) => bench::run(&flags),
-        Task::E2e => e2e::run(),
+        Task::E2e(flags) => e2e::run(&flags),
         Task::Codegen { check: false } => web::codegen(),
         Task::Codegen { check: true } => web::check_codegen(),
     };

@@ -6,7 +6,8 @@
 //! and the S3-compatible test server (moto, installed into
 //! `target/tools/venv`) as `SHOEBOX_TEST_MOTO_SERVER`.
 //! Output streams as it comes; cargo's own colour detection applies.
-//! The web app's linter, component tests and generated-types check run first.
+//! The web app's linter, component tests, generated-types check and
+//! end-to-end tests in Chromium (`cargo xtask e2e`) run first.
 
 use std::path::Path;
 
@@ -65,12 +66,16 @@ pub(crate) fn run(flags: &Flags) -> Result<()> {
     Ok(())
 }
 
-/// `npm ci` (when the lock file changed), ESLint and tsc, Vitest, and the
-/// check that the generated API types match the server's OpenAPI document.
+/// `npm ci` (when the lock file changed), ESLint and tsc, Vitest, the check
+/// that the generated API types match the server's OpenAPI document, and
+/// the end-to-end tests. The app is built before the debug `shoebox` that
+/// codegen and the end-to-end tests share, so that binary embeds it.
 fn web_checks() -> Result<()> {
     crate::web::lint()?;
     crate::web::test()?;
-    crate::web::check_codegen()
+    crate::web::build()?;
+    crate::web::check_codegen()?;
+    crate::e2e::exercise(&[])
 }
 
 fn run_tests(url: &str, moto_server: &Path, test_args: &[String]) -> Result<()> {

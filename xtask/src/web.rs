@@ -119,9 +119,8 @@ fn generate_schema() -> Result<String> {
             String::from_utf8_lossy(&output.stderr).trim()
         );
     }
-    let mut openapi: serde_json::Value =
+    let openapi: serde_json::Value =
         serde_json::from_slice(&output.stdout).context("`shoebox openapi` printed no JSON")?;
-    strip_operation_ids(&mut openapi);
     let scratch = scratch_dir()?;
     let document = scratch.join("openapi.json");
     let schema = scratch.join("schema.ts");
@@ -138,28 +137,6 @@ fn generate_schema() -> Result<String> {
     .and_then(|_| std::fs::read_to_string(&schema).context("openapi-typescript wrote no schema"));
     let _ = std::fs::remove_dir_all(&scratch);
     result
-}
-
-/// Removes every `operationId`. utoipa names operations after their handler
-/// functions, which repeat across modules (`list`, `revoke`), and
-/// openapi-typescript turns duplicates into clashing TypeScript members. The
-/// client addresses operations by path and method, so it needs no ids.
-fn strip_operation_ids(openapi: &mut serde_json::Value) {
-    let Some(paths) = openapi
-        .get_mut("paths")
-        .and_then(|paths| paths.as_object_mut())
-    else {
-        return;
-    };
-    for item in paths.values_mut() {
-        if let Some(operations) = item.as_object_mut() {
-            for operation in operations.values_mut() {
-                if let Some(operation) = operation.as_object_mut() {
-                    operation.remove("operationId");
-                }
-            }
-        }
-    }
 }
 
 /// A fresh directory under the target directory for one codegen run.
@@ -185,26 +162,6 @@ mod tests {
         assert!(
             schema.contains("\"/api/v1/photos\""),
             "{SCHEMA} describes the photos API"
-        );
-    }
-
-    #[test]
-    fn operation_ids_are_stripped_and_the_rest_kept() {
-        let mut openapi = serde_json::json!({
-            "paths": {
-                "/a": { "get": { "operationId": "list", "summary": "A" } },
-                "/b": { "get": { "operationId": "list" }, "parameters": [] }
-            }
-        });
-        strip_operation_ids(&mut openapi);
-        assert_eq!(
-            openapi,
-            serde_json::json!({
-                "paths": {
-                    "/a": { "get": { "summary": "A" } },
-                    "/b": { "get": {}, "parameters": [] }
-                }
-            })
         );
     }
 

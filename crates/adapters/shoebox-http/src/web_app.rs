@@ -22,6 +22,10 @@ use bytes::Bytes;
 
 use crate::problem::{self, Problem};
 
+mod encoding;
+
+use encoding::{WebFile, accepts_gzip};
+
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/web_app_files.rs"));
 }
@@ -43,7 +47,7 @@ The API is available under /api/v1 (documentation at /docs).\n";
 /// The files of the built web app, by path relative to the site root.
 #[derive(Debug, Clone)]
 pub struct WebApp {
-    files: Arc<HashMap<String, Bytes>>,
+    files: Arc<HashMap<String, WebFile>>,
 }
 
 impl WebApp {
@@ -59,13 +63,21 @@ impl WebApp {
     /// Any set of files, e.g. a fixture in tests. Paths have no leading `/`.
     pub fn from_files(files: impl IntoIterator<Item = (String, Bytes)>) -> Self {
         Self {
-            files: Arc::new(files.into_iter().collect()),
+            files: Arc::new(
+                files
+                    .into_iter()
+                    .map(|(path, bytes)| {
+                        let file = WebFile::new(&path, bytes);
+                        (path, file)
+                    })
+                    .collect(),
+            ),
         }
     }
 
     /// One file's bytes, by path relative to the site root.
     pub fn file(&self, path: &str) -> Option<&Bytes> {
-        self.files.get(path)
+        self.files.get(path).map(|file| &file.bytes)
     }
 
     /// Whether there is an app to serve, rather than the "not built" page.
@@ -85,19 +97,20 @@ pub async fn serve(
         return problem::not_found().await;
     }
     let relative = path.trim_start_matches('/');
-    if let Some(bytes) = web_app.files.get(relative).filter(|_| !relative.is_empty()) {
+    if let Some(file) = web_app.files.get(relative).filter(|_| !relative.is_empty()) {
         if relative == "index.html" {
-            return Ok(index(bytes.clone()));
+            return Ok(index(&request, file));
         }
         let cache = if relative.starts_with("assets/") {
             IMMUTABLE
         } else {
             REVALIDATE
         };
-        return Ok(HttpResponse::Ok()
+        let mut response = HttpResponse::Ok();
+        response
             .content_type(content_type(relative))
-            .insert_header((header::CACHE_CONTROL, cache))
-            .body(bytes.clone()));
+            .insert_header((header::CACHE_CONTROL, cache));
+        return Ok(body(&request, &mut response, file));
     }
     // A missing hashed file (an old tab after a release) must stay a 404:
     // HTML in its place would be parsed as script or style.
@@ -105,7 +118,7 @@ pub async fn serve(
         return problem::not_found().await;
     }
     Ok(match web_app.files.get("index.html") {
-        Some(bytes) => index(bytes.clone()),
+        Some(file) => index(&request, file),
         // 200, not 503: every error status becomes a problem+json document
         // (middleware), and this page is meant for a person in a browser.
         None => HttpResponse::Ok()
@@ -114,15 +127,35 @@ pub async fn serve(
     })
 }
 
-fn index(bytes: Bytes) -> HttpResponse {
-    HttpResponse::Ok()
+fn index(request: &HttpRequest, file: &WebFile) -> HttpResponse {
+    let mut response = HttpResponse::Ok();
+    response
         .content_type("text/html; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, REVALIDATE))
         .insert_header((
             header::CONTENT_SECURITY_POLICY,
             WEB_APP_CONTENT_SECURITY_POLICY,
-        ))
-        .body(bytes)
+        ));
+    body(request, &mut response, file)
+}
+
+/// The file's gzip form when the browser takes it, else its bytes; either
+/// way caches learn that the answer depends on `Accept-Encoding`.
+fn body(
+    request: &HttpRequest,
+    response: &mut actix_web::HttpResponseBuilder,
+    file: &WebFile,
+) -> HttpResponse {
+    if !file.compressible() {
+        return response.body(file.bytes.clone());
+    }
+    response.insert_header((header::VARY, "Accept-Encoding"));
+    match file.gzip().filter(|_| accepts_gzip(request)) {
+        Some(gzip) => response
+            .insert_header((header::CONTENT_ENCODING, "gzip"))
+            .body(gzip.clone()),
+        None => response.body(file.bytes.clone()),
+    }
 }
 
 /// Paths the server answers itself; the SPA fallback never shadows them.

@@ -177,6 +177,61 @@ async fn client_routes_fall_back_to_the_app_only_for_html_gets() {
 }
 
 #[actix_rt::test]
+async fn scripts_and_html_go_gzipped_to_browsers_that_take_it() {
+    let script = "export const photos = [];\n".repeat(500);
+    let index = format!("{INDEX}{}", "<!-- padding -->".repeat(100));
+    let app = service(WebApp::from_files([
+        ("index.html".to_owned(), Bytes::from(index.clone())),
+        ("assets/app-9.js".to_owned(), Bytes::from(script.clone())),
+        ("logo.png".to_owned(), Bytes::from(vec![7_u8; 4096])),
+    ]))
+    .await;
+    let gzip_get = |uri: &str, accept_encoding: &str| {
+        test::TestRequest::get()
+            .uri(uri)
+            .insert_header((header::ACCEPT, HTML))
+            .insert_header((header::ACCEPT_ENCODING, accept_encoding))
+            .to_request()
+    };
+
+    for (uri, plain) in [("/assets/app-9.js", &script), ("/albums/7", &index)] {
+        let response = test::call_service(&app, gzip_get(uri, "gzip, deflate, br")).await;
+        assert_eq!(response.status(), StatusCode::OK, "{uri}");
+        assert_eq!(
+            header_of(&response, header::CONTENT_ENCODING),
+            "gzip",
+            "{uri}"
+        );
+        assert_eq!(
+            header_of(&response, header::VARY),
+            "Accept-Encoding",
+            "{uri}"
+        );
+        let body = test::read_body(response).await;
+        assert!(body.len() < plain.len() / 5, "{uri}: {} bytes", body.len());
+        let mut decoded = String::new();
+        std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&body[..]), &mut decoded)
+            .unwrap();
+        assert_eq!(&decoded, plain, "{uri}");
+
+        let response = test::call_service(&app, gzip_get(uri, "gzip;q=0, identity")).await;
+        assert_eq!(header_of(&response, header::CONTENT_ENCODING), "", "{uri}");
+        assert_eq!(
+            header_of(&response, header::VARY),
+            "Accept-Encoding",
+            "{uri}"
+        );
+        assert_eq!(test::read_body(response).await, plain.as_bytes(), "{uri}");
+    }
+
+    // Images are compressed already: never re-encoded, never varied.
+    let response = test::call_service(&app, gzip_get("/logo.png", "gzip")).await;
+    assert_eq!(header_of(&response, header::CONTENT_ENCODING), "");
+    assert_eq!(header_of(&response, header::VARY), "");
+    assert_eq!(test::read_body(response).await.len(), 4096);
+}
+
+#[actix_rt::test]
 async fn unknown_api_routes_stay_problems_even_for_browsers() {
     let app = service(fixture()).await;
     for uri in ["/api/v1/nope", "/api", "/api/v2/photos", "/metrics"] {
@@ -250,4 +305,23 @@ async fn every_schema_reference_of_the_openapi_document_resolves() {
         references += 1;
     }
     assert!(references > 10, "the document uses references");
+}
+
+/// OpenAPI requires unique operation ids; client generators name their
+/// functions after them.
+#[actix_rt::test]
+async fn every_operation_has_its_own_id() {
+    let document = serde_json::to_value(shoebox_http::openapi_document("0.0.0")).unwrap();
+    let mut seen = std::collections::BTreeMap::new();
+    for (path, item) in document["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            let Some(id) = operation.get("operationId").and_then(Value::as_str) else {
+                panic!("{method} {path} has no operationId");
+            };
+            if let Some(first) = seen.insert(id.to_owned(), format!("{method} {path}")) {
+                panic!("{method} {path} repeats the operationId {id} of {first}");
+            }
+        }
+    }
+    assert!(seen.len() > 40, "{} operations", seen.len());
 }

@@ -26,7 +26,9 @@ fn conflict(slug: &str, title: &str, detail: String) -> Problem {
     Problem::new(StatusCode::CONFLICT, slug, title).with_detail(detail)
 }
 
-#[utoipa::path(get, path = "/api/v1/admin/jobs", tag = "admin", security(("session" = []), ("bearer" = [])), params(JobsQuery),
+#[utoipa::path(
+    get,
+    operation_id = "list_jobs", path = "/api/v1/admin/jobs", tag = "admin", security(("session" = []), ("bearer" = [])), params(JobsQuery),
     responses((status = 200, body = JobsResponse), (status = 400, body = ProblemDetails, content_type = "application/problem+json"), (status = 403, body = ProblemDetails, content_type = "application/problem+json")))]
 pub async fn list(
     Authenticated(actor): Authenticated,
@@ -57,7 +59,9 @@ pub async fn list(
     }))
 }
 
-#[utoipa::path(post, path = "/api/v1/admin/jobs/{id}/retry", tag = "admin", security(("session" = []), ("bearer" = [])),
+#[utoipa::path(
+    post,
+    operation_id = "retry_job", path = "/api/v1/admin/jobs/{id}/retry", tag = "admin", security(("session" = []), ("bearer" = [])),
     params(("id" = Uuid, Path, description = "Job id")),
     responses(
         (status = 200, description = "Queued again, due now", body = JobResponse),
@@ -94,7 +98,9 @@ pub async fn retry(
     Ok(web::Json(job.into()))
 }
 
-#[utoipa::path(post, path = "/api/v1/admin/jobs/{id}/cancel", tag = "admin", security(("session" = []), ("bearer" = [])),
+#[utoipa::path(
+    post,
+    operation_id = "cancel_job", path = "/api/v1/admin/jobs/{id}/cancel", tag = "admin", security(("session" = []), ("bearer" = [])),
     params(("id" = Uuid, Path, description = "Job id")),
     responses(
         (status = 200, description = "Cancelled; it will not run", body = JobResponse),

@@ -60,7 +60,9 @@ fn photo_ids(body: &AlbumPhotosBody) -> Vec<PhotoId> {
         .collect()
 }
 
-#[utoipa::path(get, path = "/api/v1/albums", tag = "albums", security(("session" = []), ("bearer" = [])),
+#[utoipa::path(
+    get,
+    operation_id = "list_albums", path = "/api/v1/albums", tag = "albums", security(("session" = []), ("bearer" = [])),
     params(AlbumListQuery),
     responses((status = 200, body = AlbumsPage), (status = 401, body = ProblemDetails, content_type = "application/problem+json")))]
 pub async fn list(
@@ -80,7 +82,9 @@ pub async fn list(
     }))
 }
 
-#[utoipa::path(post, path = "/api/v1/albums", tag = "albums", security(("session" = []), ("bearer" = [])),
+#[utoipa::path(
+    post,
+    operation_id = "create_album", path = "/api/v1/albums", tag = "albums", security(("session" = []), ("bearer" = [])),
     request_body = CreateAlbumBody,
     responses((status = 201, body = AlbumResponse), (status = 422, body = ProblemDetails, content_type = "application/problem+json")))]
 pub async fn create(
@@ -109,7 +113,9 @@ pub async fn create(
     Ok(HttpResponse::Created().json(AlbumResponse::from(album)))
 }
 
-#[utoipa::path(get, path = "/api/v1/albums/{id}", tag = "albums", security(("session" = []), ("bearer" = [])),
+#[utoipa::path(
+    get,
+    operation_id = "get_album", path = "/api/v1/albums/{id}", tag = "albums", security(("session" = []), ("bearer" = [])),
     params(("id" = Uuid, Path, description = "Album id")),
     responses((status = 200, body = AlbumResponse), (status = 404, body = ProblemDetails, content_type = "application/problem+json")))]
 pub async fn get(
@@ -127,7 +133,9 @@ pub async fn get(
     Ok(web::Json(album.into()))
 }
 
-#[utoipa::path(patch, path = "/api/v1/albums/{id}", tag = "albums", security(("session" = []), ("bearer" = [])),
+#[utoipa::path(
+    patch,
+    operation_id = "update_album", path = "/api/v1/albums/{id}", tag = "albums", security(("session" = []), ("bearer" = [])),
     params(("id" = Uuid, Path, description = "Album id")), request_body = UpdateAlbumBody,
     responses((status = 200, body = AlbumResponse), (status = 403, body = ProblemDetails, content_type = "application/problem+json"),
         (status = 404, body = ProblemDetails, content_type = "application/problem+json"), (status = 422, body = ProblemDetails, content_type = "application/problem+json")))]
@@ -167,7 +175,9 @@ pub async fn update(
     Ok(web::Json(album.into()))
 }
 
-#[utoipa::path(delete, path = "/api/v1/albums/{id}", tag = "albums", security(("session" = []), ("bearer" = [])),
+#[utoipa::path(
+    delete,
+    operation_id = "delete_album", path = "/api/v1/albums/{id}", tag = "albums", security(("session" = []), ("bearer" = [])),
     params(("id" = Uuid, Path, description = "Album id")),
     responses((status = 204, description = "Deleted; its photos stay"), (status = 403, body = ProblemDetails, content_type = "application/problem+json"),
         (status = 404, body = ProblemDetails, content_type = "application/problem+json")))]

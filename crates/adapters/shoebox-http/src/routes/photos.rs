@@ -94,7 +94,9 @@ fn photo_not_found(error: PhotoNotFound) -> Problem {
     }
 }
 
-#[utoipa::path(get, path = "/api/v1/photos", tag = "photos", security(("session" = []), ("bearer" = [])),
+#[utoipa::path(
+    get,
+    operation_id = "list_photos", path = "/api/v1/photos", tag = "photos", security(("session" = []), ("bearer" = [])),
     params(PhotoListQuery),
     responses((status = 200, body = PhotosPage), (status = 401, body = ProblemDetails, content_type = "application/problem+json")))]
 pub async fn list(
@@ -126,7 +128,9 @@ pub struct UploadForm {
     file: Vec<String>,
 }
 
-#[utoipa::path(post, path = "/api/v1/photos", tag = "photos", security(("session" = []), ("bearer" = [])),
+#[utoipa::path(
+    post,
+    operation_id = "upload_photos", path = "/api/v1/photos", tag = "photos", security(("session" = []), ("bearer" = [])),
     request_body(content = UploadForm, content_type = "multipart/form-data"),
     responses(
         (status = 201, description = "Stored; variants are being made", body = Vec<UploadedPhotoResponse>),
@@ -148,7 +152,9 @@ pub async fn upload(
     Ok(HttpResponse::Created().json(body))
 }
 
-#[utoipa::path(get, path = "/api/v1/photos/{id}", tag = "photos", security(("session" = []), ("bearer" = [])),
+#[utoipa::path(
+    get,
+    operation_id = "get_photo", path = "/api/v1/photos/{id}", tag = "photos", security(("session" = []), ("bearer" = [])),
     params(("id" = Uuid, Path, description = "Photo id")),
     responses((status = 200, body = PhotoResponse), (status = 404, body = ProblemDetails, content_type = "application/problem+json")))]
 pub async fn get(
@@ -166,7 +172,9 @@ pub async fn get(
     Ok(web::Json(photo.into()))
 }
 
-#[utoipa::path(patch, path = "/api/v1/photos/{id}", tag = "photos", security(("session" = []), ("bearer" = [])),
+#[utoipa::path(
+    patch,
+    operation_id = "update_photo", path = "/api/v1/photos/{id}", tag = "photos", security(("session" = []), ("bearer" = [])),
     params(("id" = Uuid, Path, description = "Photo id")), request_body = UpdatePhotoBody,
     responses((status = 200, body = PhotoResponse), (status = 403, body = ProblemDetails, content_type = "application/problem+json"),
         (status = 404, body = ProblemDetails, content_type = "application/problem+json"), (status = 422, body = ProblemDetails, content_type = "application/problem+json")))]
@@ -198,7 +206,9 @@ pub async fn update(
     Ok(web::Json(photo.into()))
 }
 
-#[utoipa::path(delete, path = "/api/v1/photos/{id}", tag = "photos", security(("session" = []), ("bearer" = [])),
+#[utoipa::path(
+    delete,
+    operation_id = "delete_photo", path = "/api/v1/photos/{id}", tag = "photos", security(("session" = []), ("bearer" = [])),
     params(("id" = Uuid, Path, description = "Photo id")),
     responses((status = 204, description = "Deleted with its files"), (status = 403, body = ProblemDetails, content_type = "application/problem+json"),
         (status = 404, body = ProblemDetails, content_type = "application/problem+json")))]

@@ -11,7 +11,9 @@ use crate::{
     problem::{Problem, ProblemDetails},
 };
 
-#[utoipa::path(get, path = "/api/v1/me/sessions", tag = "me", security(("session" = []), ("bearer" = [])),
+#[utoipa::path(
+    get,
+    operation_id = "list_sessions", path = "/api/v1/me/sessions", tag = "me", security(("session" = []), ("bearer" = [])),
     responses((status = 200, body = Vec<SessionResponse>), (status = 401, body = ProblemDetails, content_type = "application/problem+json")))]
 pub async fn list(
     Authenticated(actor): Authenticated,
@@ -30,7 +32,9 @@ pub async fn list(
     ))
 }
 
-#[utoipa::path(delete, path = "/api/v1/me/sessions/{id}", tag = "me", security(("session" = []), ("bearer" = [])),
+#[utoipa::path(
+    delete,
+    operation_id = "revoke_session", path = "/api/v1/me/sessions/{id}", tag = "me", security(("session" = []), ("bearer" = [])),
     params(("id" = Uuid, Path, description = "Session id")),
     responses((status = 204, description = "Session ended"), (status = 404, body = ProblemDetails, content_type = "application/problem+json")))]
 pub async fn revoke(
@@ -50,7 +54,9 @@ pub async fn revoke(
     Ok(HttpResponse::NoContent().finish())
 }
 
-#[utoipa::path(delete, path = "/api/v1/me/sessions", tag = "me", security(("session" = []), ("bearer" = [])),
+#[utoipa::path(
+    delete,
+    operation_id = "revoke_all_sessions", path = "/api/v1/me/sessions", tag = "me", security(("session" = []), ("bearer" = [])),
     responses((status = 204, description = "Signed out everywhere, this browser included")))]
 pub async fn revoke_all(
     Authenticated(actor): Authenticated,

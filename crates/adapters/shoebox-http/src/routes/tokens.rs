@@ -11,7 +11,9 @@ use crate::{
     problem::{Problem, ProblemDetails},
 };
 
-#[utoipa::path(get, path = "/api/v1/me/tokens", tag = "me", security(("session" = []), ("bearer" = [])),
+#[utoipa::path(
+    get,
+    operation_id = "list_tokens", path = "/api/v1/me/tokens", tag = "me", security(("session" = []), ("bearer" = [])),
     responses((status = 200, body = Vec<ApiTokenResponse>), (status = 401, body = ProblemDetails, content_type = "application/problem+json")))]
 pub async fn list(
     Authenticated(actor): Authenticated,
@@ -21,7 +23,9 @@ pub async fn list(
     Ok(web::Json(tokens.into_iter().map(Into::into).collect()))
 }
 
-#[utoipa::path(post, path = "/api/v1/me/tokens", tag = "me", security(("session" = []), ("bearer" = [])),
+#[utoipa::path(
+    post,
+    operation_id = "create_token", path = "/api/v1/me/tokens", tag = "me", security(("session" = []), ("bearer" = [])),
     request_body = CreateApiTokenBody,
     responses(
         (status = 201, description = "Created; the secret is shown only now", body = CreatedApiTokenResponse),
@@ -69,7 +73,9 @@ pub async fn create(
     Ok(HttpResponse::Created().json(body))
 }
 
-#[utoipa::path(delete, path = "/api/v1/me/tokens/{id}", tag = "me", security(("session" = []), ("bearer" = [])),
+#[utoipa::path(
+    delete,
+    operation_id = "revoke_token", path = "/api/v1/me/tokens/{id}", tag = "me", security(("session" = []), ("bearer" = [])),
     params(("id" = Uuid, Path, description = "Token id")),
     responses((status = 204, description = "Revoked"), (status = 404, body = ProblemDetails, content_type = "application/problem+json")))]
 pub async fn revoke(
