@@ -79,7 +79,7 @@ export function JobCard({ job, onChanged }: { job: Job; onChanged: (job: Job) =>
           {canCancel(job) && (
             <ConfirmAction
               label="Cancel job"
-              accessibleLabel={`Cancel ${job.kind} job ${job.id}`}
+              accessibleLabel={`Cancel job ${job.kind} ${job.id}`}
               question={`Cancel this ${job.kind} job? It will not run unless retried.`}
               confirmLabel="Yes, cancel it"
               pendingLabel="Cancelling…"

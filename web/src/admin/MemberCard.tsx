@@ -46,7 +46,7 @@ export function MemberCard({ member, isSelf, onChanged }: Props) {
         {member.role === "member" ? (
           <ConfirmAction
             label="Make admin"
-            accessibleLabel={`Make ${name} an admin`}
+            accessibleLabel={`Make admin: ${name}`}
             question={`Make ${name} an admin? Admins manage every member, invitation and job.`}
             confirmLabel="Yes, make admin"
             pendingLabel="Saving…"
@@ -55,7 +55,7 @@ export function MemberCard({ member, isSelf, onChanged }: Props) {
         ) : (
           <ConfirmAction
             label="Make member"
-            accessibleLabel={`Make ${name} a member (remove admin rights)`}
+            accessibleLabel={`Make member: ${name} (removes admin rights)`}
             question={`Remove ${name}'s admin rights?${isSelf ? selfWarning : ""}`}
             confirmLabel="Yes, remove admin rights"
             pendingLabel="Saving…"

@@ -76,7 +76,7 @@ describe("AdminJobs", () => {
     const { calls, person } = renderPage({
       "POST /api/v1/admin/jobs/j-1/cancel": problem(409, "The job is running; it cannot be cancelled now."),
     });
-    await person.click(await screen.findByRole("button", { name: "Cancel make_variants job j-1" }));
+    await person.click(await screen.findByRole("button", { name: "Cancel job make_variants j-1" }));
     expect(calls.some((call) => call.path.endsWith("/cancel"))).toBe(false);
     await person.click(screen.getByRole("button", { name: "Yes, cancel it" }));
     expect(await screen.findByRole("alert")).toHaveTextContent("The job is running; it cannot be cancelled now.");

@@ -54,13 +54,13 @@ describe("AdminMembers", () => {
     expect(ada.getByText("ada@example.org")).toBeInTheDocument();
     expect((await card(/^Admin/)).getByText("You")).toBeInTheDocument();
 
-    await person.click(ada.getByRole("button", { name: "Make Ada an admin" }));
+    await person.click(ada.getByRole("button", { name: "Make admin: Ada" }));
     expect(screen.getByText(/Admins manage every member/)).toBeInTheDocument();
     await person.click(screen.getByRole("button", { name: "Yes, make admin" }));
 
     const after = await card(/^Ada/);
     expect(await after.findByText("Admin")).toBeInTheDocument();
-    expect(after.getByRole("button", { name: /Make Ada a member/ })).toBeInTheDocument();
+    expect(after.getByRole("button", { name: /Make member: Ada/ })).toBeInTheDocument();
     expect(calls.find((call) => call.method === "PATCH")?.body).toEqual({ role: "admin" });
   });
 
