@@ -64,7 +64,9 @@ export function ProfileForm({ user, onSaved }: Props) {
         How other members see you.
       </p>
       <label>
-        Full name <span className="hint">(optional)</span>
+        <span>
+          Full name <span className="hint">(optional)</span>
+        </span>
         <input
           maxLength={200}
           autoComplete="name"
@@ -75,7 +77,9 @@ export function ProfileForm({ user, onSaved }: Props) {
         />
       </label>
       <label>
-        About you <span className="hint">(optional)</span>
+        <span>
+          About you <span className="hint">(optional)</span>
+        </span>
         <textarea
           maxLength={2000}
           rows={4}

@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { api } from "../api/client";
 import type { components } from "../api/schema";
 import { ErrorMessage } from "../components/ErrorMessage";
@@ -32,9 +32,14 @@ export function SessionList({ reload, onSignedOutEverywhere }: { reload: number;
     };
   }, [reload]);
 
+  const [notice, setNotice] = useState("");
+  const list = useRef<HTMLUListElement>(null);
+
   const revoke = async (id: string) => {
     await api.DELETE("/api/v1/me/sessions/{id}", { params: { path: { id } } });
     setSessions((previous) => previous?.filter((session) => session.id !== id) ?? null);
+    setNotice("Signed out.");
+    list.current?.focus();
   };
 
   const revokeOthers = async () => {
@@ -52,7 +57,10 @@ export function SessionList({ reload, onSignedOutEverywhere }: { reload: number;
   const ordered = [...sessions].sort((a, b) => Number(b.current) - Number(a.current));
   return (
     <>
-      <ul className="cards" aria-label="Sessions">
+      <p role="status" className="success">
+        {notice}
+      </p>
+      <ul ref={list} tabIndex={-1} className="cards" aria-label="Sessions">
         {ordered.map((session) => {
           const device = describeUserAgent(session.user_agent);
           return (

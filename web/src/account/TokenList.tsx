@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { api } from "../api/client";
 import type { components } from "../api/schema";
 import { ErrorMessage } from "../components/ErrorMessage";
@@ -33,9 +33,15 @@ export function TokenList({ reload }: { reload: number }) {
     };
   }, [reload]);
 
-  const revoke = async (id: string) => {
+  const [notice, setNotice] = useState("");
+  const heading = useRef<HTMLHeadingElement>(null);
+
+  const revoke = async (id: string, name: string) => {
     await api.DELETE("/api/v1/me/tokens/{id}", { params: { path: { id } } });
     setTokens((previous) => previous?.filter((token) => token.id !== id) ?? null);
+    setNotice(`Token “${name}” revoked.`);
+    // Its button is gone; keep keyboard users in the list rather than at the top of the page.
+    heading.current?.focus();
   };
 
   return (
@@ -46,10 +52,16 @@ export function TokenList({ reload }: { reload: number }) {
       </p>
       <TokenCreateForm
         onCreated={(created) => {
+          setNotice("");
           setTokens((previous) => [created.token, ...(previous ?? [])]);
         }}
       />
-      <h3>Your tokens</h3>
+      <h3 ref={heading} tabIndex={-1}>
+        Your tokens
+      </h3>
+      <p role="status" className="success">
+        {notice}
+      </p>
       {tokens === null && error === null && <p aria-live="polite">Loading tokens…</p>}
       {tokens?.length === 0 && <p className="empty">No tokens yet. Create one above when a script needs the API.</p>}
       {tokens !== null && tokens.length > 0 && (
@@ -77,7 +89,7 @@ export function TokenList({ reload }: { reload: number }) {
                   confirmLabel="Yes, revoke it"
                   pendingLabel="Revoking…"
                   danger
-                  onConfirm={() => revoke(token.id)}
+                  onConfirm={() => revoke(token.id, token.name)}
                 />
               </div>
             </li>

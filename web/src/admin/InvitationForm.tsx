@@ -52,7 +52,9 @@ export function InvitationForm({ onCreated }: { onCreated: (invitation: Invitati
   return (
     <form className="stack" onSubmit={(event) => void submit(event)} aria-label="New invitation">
       <label>
-        Email <span className="hint">(optional)</span>
+        <span>
+          Email <span className="hint">(optional)</span>
+        </span>
         <input
           type="email"
           autoComplete="off"

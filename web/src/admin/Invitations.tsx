@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { api } from "../api/client";
 import type { components } from "../api/schema";
 import { ConfirmAction } from "../account/ConfirmAction";
@@ -32,9 +32,14 @@ export function Invitations() {
     };
   }, []);
 
-  const revoke = async (id: string) => {
+  const [notice, setNotice] = useState("");
+  const heading = useRef<HTMLHeadingElement>(null);
+
+  const revoke = async (id: string, who: string) => {
     await api.DELETE("/api/v1/admin/invitations/{id}", { params: { path: { id } } });
     setInvitations((previous) => previous?.filter((invitation) => invitation.id !== id) ?? null);
+    setNotice(`Invitation for ${who} revoked.`);
+    heading.current?.focus();
   };
 
   return (
@@ -44,7 +49,12 @@ export function Invitations() {
           setInvitations((previous) => [invitation, ...(previous ?? [])]);
         }}
       />
-      <h3>Pending invitations</h3>
+      <h3 ref={heading} tabIndex={-1}>
+        Pending invitations
+      </h3>
+      <p role="status" className="success">
+        {notice}
+      </p>
       {invitations === null && error === null && <p aria-live="polite">Loading invitations…</p>}
       {invitations?.length === 0 && <p className="empty">No pending invitations. Create one above to let someone join.</p>}
       {invitations !== null && invitations.length > 0 && (
@@ -73,7 +83,7 @@ export function Invitations() {
                     confirmLabel="Yes, revoke it"
                     pendingLabel="Revoking…"
                     danger
-                    onConfirm={() => revoke(invitation.id)}
+                    onConfirm={() => revoke(invitation.id, who)}
                   />
                 </div>
               </li>

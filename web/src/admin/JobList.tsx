@@ -4,7 +4,7 @@ import { ErrorMessage } from "../components/ErrorMessage";
 import { JobCard } from "./JobCard";
 import { STATE_LABELS, type Job, type JobCounts, type JobState } from "./jobs";
 
-const PAGE_SIZE = 50;
+const PAGE_SIZE = 25;
 
 interface Props {
   state: JobState;

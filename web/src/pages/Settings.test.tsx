@@ -113,6 +113,8 @@ describe("Settings", () => {
     });
     expect(calls.filter((call) => call.method === "DELETE").map((call) => call.path)).toEqual(["/api/v1/me/sessions/s-2"]);
     expect(screen.getByText("You are signed in only here.")).toBeInTheDocument();
+    expect(screen.getByText("Signed out.")).toBeInTheDocument();
+    expect(list).toHaveFocus();
   });
 
   it("cancels a confirmation with Escape and gives focus back", async () => {
@@ -166,6 +168,8 @@ describe("Settings", () => {
     await person.click(screen.getByRole("button", { name: "Revoke token Backup script" }));
     await person.click(screen.getByRole("button", { name: "Yes, revoke it" }));
     expect(await screen.findByText(/No tokens yet/)).toBeInTheDocument();
+    expect(screen.getByText("Token “Backup script” revoked.")).toBeInTheDocument();
+    expect(screen.getByRole("heading", { name: "Your tokens" })).toHaveFocus();
   });
 
   it("shows when the lists cannot be loaded", async () => {
