@@ -117,6 +117,31 @@ describe("Settings", () => {
     expect(list).toHaveFocus();
   });
 
+  it("signs out all other sessions, then everywhere, which signs this browser out", async () => {
+    const { calls, person } = renderPage({
+      "GET /api/v1/me/sessions": Response.json([thisBrowser, phone, { ...phone, id: "s-3" }]),
+      "DELETE /api/v1/me/sessions/s-2": noContent(),
+      "DELETE /api/v1/me/sessions/s-3": noContent(),
+      "DELETE /api/v1/me/sessions": noContent(),
+      "POST /api/v1/auth/logout": problem(401, "Not signed in."),
+    });
+    await person.click(await screen.findByRole("button", { name: "Sign out all other sessions" }));
+    expect(screen.getByText(/Sign out the 2 other sessions\? This browser stays signed in./)).toBeInTheDocument();
+    await person.click(screen.getByRole("button", { name: "Yes, sign them out" }));
+    expect(await screen.findByText("You are signed in only here.")).toBeInTheDocument();
+    expect(calls.filter((call) => call.method === "DELETE").map((call) => call.path)).toEqual([
+      "/api/v1/me/sessions/s-2",
+      "/api/v1/me/sessions/s-3",
+    ]);
+
+    await person.click(screen.getByRole("button", { name: "Sign out everywhere" }));
+    await person.click(screen.getByRole("button", { name: "Yes, sign out everywhere" }));
+    await vi.waitFor(() => {
+      expect(calls.some((call) => call.method === "POST" && call.path === "/api/v1/auth/logout")).toBe(true);
+    });
+    expect(calls.some((call) => call.method === "DELETE" && call.path === "/api/v1/me/sessions")).toBe(true);
+  });
+
   it("cancels a confirmation with Escape and gives focus back", async () => {
     const { calls, person } = renderPage({ "GET /api/v1/me/tokens": Response.json([token]) });
     const revoke = await screen.findByRole("button", { name: "Revoke token Backup script" });
