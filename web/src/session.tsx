@@ -10,6 +10,8 @@ interface SessionState {
   /** `undefined` while the first lookup runs, `null` when signed out. */
   user: User | null | undefined;
   signedIn: (answer: SignedIn) => void;
+  /** Shows a changed profile (e.g. a new display name) without a new lookup. */
+  updateUser: (user: User) => void;
   signOut: () => Promise<void>;
 }
 
@@ -47,6 +49,10 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     setUser(answer.user);
   }, []);
 
+  const updateUser = useCallback((changed: User) => {
+    setUser(changed);
+  }, []);
+
   const signOut = useCallback(async () => {
     try {
       await api.POST("/api/v1/auth/logout");
@@ -56,7 +62,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     }
   }, []);
 
-  const value = useMemo(() => ({ user, signedIn, signOut }), [user, signedIn, signOut]);
+  const value = useMemo(() => ({ user, signedIn, updateUser, signOut }), [user, signedIn, updateUser, signOut]);
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
 

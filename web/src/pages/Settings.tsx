@@ -1,8 +1,40 @@
-// Placeholder until the page is built; see issue 4.
+import "../account/account.css";
+import { useState } from "react";
+import { PasswordForm } from "../account/PasswordForm";
+import { SessionList } from "../account/SessionList";
+import { TokenList } from "../account/TokenList";
+import { useSession } from "../session";
+
+/** Password, where the member is signed in, and personal API tokens. */
 export function Settings() {
+  const { signOut } = useSession();
+  // Changing the password ends other sessions and revokes tokens on the server: list them again.
+  const [reload, setReload] = useState(0);
   return (
-    <section>
+    <section className="account">
       <h1>Settings</h1>
+      <section aria-labelledby="settings-password" className="panel">
+        <h2 id="settings-password">Password</h2>
+        <PasswordForm
+          onChanged={() => {
+            setReload((count) => count + 1);
+          }}
+        />
+      </section>
+      <section aria-labelledby="settings-sessions" className="panel">
+        <h2 id="settings-sessions">Sessions</h2>
+        <SessionList
+          reload={reload}
+          onSignedOutEverywhere={() => {
+            // The server already ended this session; the logout call may fail, the sign-out stands.
+            signOut().catch(() => undefined);
+          }}
+        />
+      </section>
+      <section aria-labelledby="settings-tokens" className="panel">
+        <h2 id="settings-tokens">API tokens</h2>
+        <TokenList reload={reload} />
+      </section>
     </section>
   );
 }

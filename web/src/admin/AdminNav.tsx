@@ -1,0 +1,15 @@
+import { Link } from "../components/Link";
+
+/** Moves between the admin pages. */
+export function AdminNav({ current }: { current: "members" | "jobs" }) {
+  return (
+    <nav aria-label="Admin" className="subnav">
+      <Link href="/admin/members" aria-current={current === "members" ? "page" : undefined}>
+        Members
+      </Link>
+      <Link href="/admin/jobs" aria-current={current === "jobs" ? "page" : undefined}>
+        Jobs
+      </Link>
+    </nav>
+  );
+}
