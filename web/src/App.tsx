@@ -54,7 +54,7 @@ function Page({ path }: { path: string }) {
     case "albums":
       return <Albums />;
     case "album":
-      return <AlbumDetail albumId={route.albumId} />;
+      return <AlbumDetail key={route.albumId} albumId={route.albumId} />;
     case "album-photo":
       return <PhotoViewer context={{ kind: "album", albumId: route.albumId, photoId: route.photoId }} />;
     case "profile":
