@@ -80,7 +80,7 @@ test("sign up, upload, make an album, share it by link, revoke the link", { time
     await page.getByRole("button", { name: "Allow sharing by link" }).click();
     await page.getByText(/Visible to: anyone with a link/).waitFor();
     await page.getByRole("button", { name: "Create share link" }).click();
-    const shown = page.getByLabel("Share link");
+    const shown = page.getByRole("textbox", { name: "Share link" });
     await shown.waitFor();
     const url = new URL(await shown.inputValue());
     assert.match(url.pathname, /^\/shared\/[^/]+$/, `a share link: ${url.href}`);

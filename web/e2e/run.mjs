@@ -3,13 +3,15 @@
 // server, and each makes its own accounts.
 import { spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const named = process.argv.slice(2);
+// A named file is one of this folder's, however it is written
+// (`albums.e2e.mjs`, `e2e/albums.e2e.mjs`, `web/e2e/albums.e2e.mjs`).
 const files = (named.length > 0 ? named : readdirSync(here).filter((file) => file.endsWith(".e2e.mjs")).sort()).map(
-  (file) => (file.includes("/") ? file : join(here, file)),
+  (file) => join(here, basename(file)),
 );
 const { status, error } = spawnSync(process.execPath, ["--test", "--test-concurrency=1", ...files], {
   stdio: "inherit",
