@@ -17,6 +17,7 @@
 //! `shoebox-application`, or of any other adapter. Nothing outside it sees a
 //! diesel type, SQL text, or the database URL.
 
+mod archive;
 mod database;
 pub mod migrations;
 mod repositories;
@@ -24,6 +25,7 @@ mod rows;
 mod schema;
 mod settings;
 
+pub use archive::PostgresArchive;
 pub use database::PostgresDatabase;
 pub use repositories::{
     PostgresAlbumRepository, PostgresApiTokenRepository, PostgresInvitationRepository,

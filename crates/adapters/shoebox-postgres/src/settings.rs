@@ -25,6 +25,11 @@ pub struct DatabaseSettings {
     /// from memory only while its album's revision in the database stands.
     #[serde(default = "default_album_page_cache_photos")]
     pub album_page_cache_photos: u64,
+    /// Where `pg_dump`, `pg_restore` and `psql` are (backups); by default
+    /// they are looked up on `PATH`. Their major version must be at least the
+    /// server's.
+    #[serde(default)]
+    pub tools_dir: Option<std::path::PathBuf>,
 }
 
 fn default_album_page_cache_photos() -> u64 {
@@ -51,6 +56,7 @@ impl DatabaseSettings {
             pool_size: default_pool_size(),
             connect_timeout_seconds: default_connect_timeout_seconds(),
             album_page_cache_photos: default_album_page_cache_photos(),
+            tools_dir: None,
         }
     }
 
@@ -74,6 +80,7 @@ impl fmt::Debug for DatabaseSettings {
             .field("pool_size", &self.pool_size)
             .field("connect_timeout_seconds", &self.connect_timeout_seconds)
             .field("album_page_cache_photos", &self.album_page_cache_photos)
+            .field("tools_dir", &self.tools_dir)
             .finish()
     }
 }
@@ -82,11 +89,12 @@ impl fmt::Debug for DatabaseSettings {
 impl Serialize for DatabaseSettings {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut state = serializer.serialize_struct("DatabaseSettings", 4)?;
+        let mut state = serializer.serialize_struct("DatabaseSettings", 5)?;
         state.serialize_field("url", &self.redacted_url())?;
         state.serialize_field("pool_size", &self.pool_size)?;
         state.serialize_field("connect_timeout_seconds", &self.connect_timeout_seconds)?;
         state.serialize_field("album_page_cache_photos", &self.album_page_cache_photos)?;
+        state.serialize_field("tools_dir", &self.tools_dir)?;
         state.end()
     }
 }
@@ -126,6 +134,89 @@ pub(crate) fn redact_url(url: &str) -> String {
     format!("{scheme}{authority}{tail}")
 }
 
+/// Splits a libpq URL into the URL without its password (safe on a command
+/// line, where other users of the machine can read it) and the password
+/// (for the `PGPASSWORD` environment variable), percent-decoded. Returns
+/// `None` for anything that is not a URL.
+pub(crate) fn split_password(url: &str) -> Option<(String, Option<String>)> {
+    let scheme = URL_SCHEMES
+        .iter()
+        .find(|scheme| url.starts_with(**scheme))?;
+    let rest = &url[scheme.len()..];
+    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    let mut password = None;
+    let authority = match authority.rsplit_once('@') {
+        Some((user_info, hosts)) => match user_info.split_once(':') {
+            Some((user, secret)) => {
+                password = Some(percent_decode(secret));
+                format!("{user}@{hosts}")
+            }
+            None => format!("{user_info}@{hosts}"),
+        },
+        None => authority.to_owned(),
+    };
+    let tail = match tail.split_once('?') {
+        Some((path, query)) => {
+            let parameters: Vec<&str> = query
+                .split('&')
+                .filter(|pair| match pair.split_once('=') {
+                    Some(("password", secret)) => {
+                        password = Some(percent_decode(secret));
+                        false
+                    }
+                    _ => true,
+                })
+                .collect();
+            if parameters.is_empty() {
+                path.to_owned()
+            } else {
+                format!("{path}?{}", parameters.join("&"))
+            }
+        }
+        None => tail.to_owned(),
+    };
+    Some((format!("{scheme}{authority}{tail}"), password))
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut index = 0;
+    while index < bytes.len() {
+        let hex = bytes
+            .get(index + 1..index + 3)
+            .and_then(|pair| std::str::from_utf8(pair).ok())
+            .and_then(|pair| u8::from_str_radix(pair, 16).ok());
+        match (bytes[index], hex) {
+            (b'%', Some(byte)) => {
+                decoded.push(byte);
+                index += 3;
+            }
+            (byte, _) => {
+                decoded.push(byte);
+                index += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&decoded).into_owned()
+}
+
+/// The same server and credentials, another database.
+pub(crate) fn with_database(url: &str, database: &str) -> Option<String> {
+    let scheme = URL_SCHEMES
+        .iter()
+        .find(|scheme| url.starts_with(**scheme))?;
+    let rest = &url[scheme.len()..];
+    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    let query = tail.split_once('?').map(|(_, query)| query);
+    Some(match query {
+        Some(query) => format!("{scheme}{authority}/{database}?{query}"),
+        None => format!("{scheme}{authority}/{database}"),
+    })
+}
+
 pub(crate) fn with_connect_timeout(url: &str, seconds: u64) -> String {
     let is_url = URL_SCHEMES.iter().any(|scheme| url.starts_with(scheme));
     if !is_url || url.contains("connect_timeout=") {
@@ -135,4 +226,61 @@ pub(crate) fn with_connect_timeout(url: &str, seconds: u64) -> String {
     let seconds = seconds.max(2);
     let separator = if url.contains('?') { '&' } else { '?' };
     format!("{url}{separator}connect_timeout={seconds}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{percent_decode, split_password, with_database};
+
+    #[test]
+    fn the_password_leaves_the_url_from_the_authority_or_the_query() {
+        assert_eq!(
+            split_password("postgres://shoebox:s%40cret@db:5432/shoebox?sslmode=require"),
+            Some((
+                "postgres://shoebox@db:5432/shoebox?sslmode=require".to_owned(),
+                Some("s@cret".to_owned())
+            ))
+        );
+        assert_eq!(
+            split_password("postgresql://db/shoebox?user=a&password=p%20w&sslmode=disable"),
+            Some((
+                "postgresql://db/shoebox?user=a&sslmode=disable".to_owned(),
+                Some("p w".to_owned())
+            ))
+        );
+        assert_eq!(
+            split_password("postgres://shoebox@db/shoebox?password=x"),
+            Some((
+                "postgres://shoebox@db/shoebox".to_owned(),
+                Some("x".to_owned())
+            ))
+        );
+        assert_eq!(
+            split_password("postgres://db/shoebox"),
+            Some(("postgres://db/shoebox".to_owned(), None))
+        );
+        assert_eq!(split_password("host=db dbname=shoebox password=x"), None);
+    }
+
+    #[test]
+    fn percent_decoding_keeps_what_is_not_an_escape() {
+        assert_eq!(percent_decode("a%2Fb%zz%4"), "a/b%zz%4");
+        assert_eq!(percent_decode("%C3%A9t%C3%A9"), "été");
+    }
+
+    #[test]
+    fn another_database_on_the_same_server_keeps_credentials_and_options() {
+        assert_eq!(
+            with_database(
+                "postgres://u:p@db:5432/shoebox?sslmode=require",
+                "scratch_1"
+            ),
+            Some("postgres://u:p@db:5432/scratch_1?sslmode=require".to_owned())
+        );
+        assert_eq!(
+            with_database("postgres://u@db", "scratch_1"),
+            Some("postgres://u@db/scratch_1".to_owned())
+        );
+        assert_eq!(with_database("dbname=shoebox", "scratch_1"), None);
+    }
 }

@@ -3,6 +3,7 @@
 //! its whole transaction inside the adapter.
 
 mod accounts;
+mod archive;
 mod imaging;
 mod jobs;
 mod photos;
@@ -13,6 +14,7 @@ pub use accounts::{
     ApiTokenRepository, InsertUserError, InvitationRepository, LoginThrottleRepository,
     PasswordHasher, SessionRepository, UserRepository,
 };
+pub use archive::{DatabaseArchive, DatabaseDump, DatabaseFacts, FactsFuture, RestoreError};
 pub use imaging::{
     ImageInspector, ImageProcessor, ImageScan, LocationScrubber, ScrubLocationError, VariantError,
 };
@@ -31,6 +33,8 @@ pub use accounts::{
     MockApiTokenRepository, MockInvitationRepository, MockLoginThrottleRepository,
     MockPasswordHasher, MockSessionRepository, MockUserRepository,
 };
+#[cfg(feature = "mock")]
+pub use archive::MockDatabaseArchive;
 #[cfg(feature = "mock")]
 pub use imaging::{MockImageInspector, MockImageProcessor, MockLocationScrubber};
 #[cfg(feature = "mock")]

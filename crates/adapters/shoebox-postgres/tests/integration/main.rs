@@ -6,6 +6,7 @@
 
 mod album_revisions;
 mod api_tokens;
+mod archive;
 mod database;
 mod invitations;
 mod jobs;
