@@ -1,6 +1,7 @@
 //! # shoebox-crypto
 //!
-//! The [`PasswordHasher`] port over Argon2id.
+//! The [`PasswordHasher`] port over Argon2id, and backup archives encrypted
+//! at rest in the age format ([`AgeEncryptor`], [`AgeDecryptor`]).
 //!
 //! Argon2id is deliberately slow and memory-hard (OWASP's parameters: 19 MiB,
 //! 2 passes, 1 lane), so hashing never runs on an async worker thread. It runs
@@ -20,7 +21,10 @@ use std::{
     thread,
 };
 
+mod archive;
 mod argon2id;
+
+pub use archive::{AgeDecryptor, AgeEncryptor};
 
 use argon2::Params;
 use async_trait::async_trait;

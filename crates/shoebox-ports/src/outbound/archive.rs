@@ -87,3 +87,25 @@ pub trait DatabaseArchive: Send + Sync {
     /// a missing one is fine.
     async fn drop_scratch(&self, name: &str) -> anyhow::Result<()>;
 }
+
+/// Encrypts backup archives to the configured recipients. Holds public keys
+/// only: the server never needs a private key to back up.
+#[cfg_attr(feature = "mock", mockall::automock)]
+pub trait ArchiveEncryptor: Send + Sync {
+    /// What the manifest records, e.g. `age`.
+    fn scheme(&self) -> &'static str;
+
+    /// The encrypted form of `body`, produced as `body` is read (bounded
+    /// memory). An error of `body` ends the result with an error.
+    fn encrypt(&self, body: ByteStream) -> ByteStream;
+}
+
+/// Decrypts backup archives with an identity (private key) the operator
+/// hands to `restore` and `verify`.
+#[cfg_attr(feature = "mock", mockall::automock)]
+pub trait ArchiveDecryptor: Send + Sync {
+    /// The plain form of `body`, as it is read. A wrong identity, a damaged
+    /// or cut-short archive, or an error of `body` ends the result with an
+    /// error.
+    fn decrypt(&self, body: ByteStream) -> ByteStream;
+}

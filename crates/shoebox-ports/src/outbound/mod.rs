@@ -14,7 +14,10 @@ pub use accounts::{
     ApiTokenRepository, InsertUserError, InvitationRepository, LoginThrottleRepository,
     PasswordHasher, SessionRepository, UserRepository,
 };
-pub use archive::{DatabaseArchive, DatabaseDump, DatabaseFacts, FactsFuture, RestoreError};
+pub use archive::{
+    ArchiveDecryptor, ArchiveEncryptor, DatabaseArchive, DatabaseDump, DatabaseFacts, FactsFuture,
+    RestoreError,
+};
 pub use imaging::{
     ImageInspector, ImageProcessor, ImageScan, LocationScrubber, ScrubLocationError, VariantError,
 };
@@ -34,7 +37,7 @@ pub use accounts::{
     MockPasswordHasher, MockSessionRepository, MockUserRepository,
 };
 #[cfg(feature = "mock")]
-pub use archive::MockDatabaseArchive;
+pub use archive::{MockArchiveDecryptor, MockArchiveEncryptor, MockDatabaseArchive};
 #[cfg(feature = "mock")]
 pub use imaging::{MockImageInspector, MockImageProcessor, MockLocationScrubber};
 #[cfg(feature = "mock")]
