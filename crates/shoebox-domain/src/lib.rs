@@ -5,7 +5,7 @@
 //! commands and per-operation errors of every use case, the keys and byte
 //! ranges of stored objects ([`storage`]), and the pure rules that
 //! decide things (sign-up modes, session expiry, login throttling, admin
-//! permissions).
+//! permissions, backup retention).
 //!
 //! Architecture Invariant: this crate knows nothing of HTTP, SQL, object
 //! storage, async runtimes or any adapter. It depends on no other Shoebox crate.
@@ -15,6 +15,7 @@
 pub mod accounts;
 pub mod albums;
 pub mod auth;
+pub mod backups;
 pub mod imaging;
 pub mod jobs;
 pub mod page;
