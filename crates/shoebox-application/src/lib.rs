@@ -11,6 +11,7 @@
 mod accounts;
 mod administration;
 mod authentication;
+pub mod backups;
 pub mod jobs;
 mod operations;
 mod photos;

@@ -1,0 +1,577 @@
+//! Backups (SPEC §7): run one, list them, prune by the retention policy,
+//! restore one, and prove one restorable (`verify`).
+//!
+//! A backup is a dump object and, written last, a manifest; the dump is
+//! streamed from `pg_dump` through an optional age encryption into a
+//! multipart upload, hashed on the way, so memory stays bounded whatever
+//! the database's size.
+
+use std::{collections::BTreeMap, fmt, sync::Arc, time::Instant};
+
+use bytes::Bytes;
+use chrono::{DateTime, Utc};
+use futures_util::StreamExt;
+use sha2::{Digest, Sha256};
+use shoebox_domain::{
+    backups::{
+        BACKUP_PREFIX, BackupId, BackupManifest, BackupObjectKind, BackupState, BackupSummary,
+        Decision, RetentionPolicy, VerificationRecord, retention_decisions,
+    },
+    storage::{ObjectKey, ObjectPrefix},
+};
+use shoebox_ports::outbound::{
+    ArchiveDecryptor, ArchiveEncryptor, BlobError, BlobStore, ByteStream, Clock, DatabaseArchive,
+    RestoreError,
+};
+
+/// What the backup use cases need.
+#[derive(Clone)]
+pub struct BackupStores {
+    pub archive: Arc<dyn DatabaseArchive>,
+    pub blobs: Arc<dyn BlobStore>,
+    pub clock: Arc<dyn Clock>,
+    /// Set when recipients are configured: backups are then encrypted.
+    pub encryptor: Option<Arc<dyn ArchiveEncryptor>>,
+}
+
+impl fmt::Debug for BackupStores {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BackupStores")
+            .field("encrypted", &self.encryptor.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Which backup a command is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BackupSelector {
+    Latest,
+    Id(BackupId),
+}
+
+impl std::str::FromStr for BackupSelector {
+    type Err = shoebox_domain::backups::InvalidBackupId;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        if text == "latest" {
+            Ok(Self::Latest)
+        } else {
+            text.parse().map(Self::Id)
+        }
+    }
+}
+
+/// A backup as `list` shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BackupListing {
+    pub id: BackupId,
+    pub state: BackupState,
+    /// Bytes of the dump object.
+    pub size_bytes: u64,
+    pub manifest: Option<BackupManifest>,
+    pub verification: Option<VerificationRecord>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum BackupError {
+    #[error("no complete backup found")]
+    NoBackup,
+    #[error("backup {0} does not exist or has no manifest (incomplete)")]
+    NotFound(BackupId),
+    #[error("the target database is not empty ({0} tables); pass --force to replace its contents")]
+    TargetNotEmpty(u64),
+    #[error(
+        "backup {0} is encrypted; give the age identity file (--identity or backup.identity_file)"
+    )]
+    IdentityNeeded(BackupId),
+    #[error("backup {id} is damaged: {reason}")]
+    Damaged { id: BackupId, reason: String },
+    #[error(transparent)]
+    Unexpected(#[from] anyhow::Error),
+}
+
+impl From<BlobError> for BackupError {
+    fn from(error: BlobError) -> Self {
+        Self::Unexpected(error.into())
+    }
+}
+
+/// What a restore did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RestoreReport {
+    pub id: BackupId,
+    /// Migrations applied after the restore, to reach this binary's schema.
+    pub migrations: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct BackupService {
+    stores: BackupStores,
+    retention: RetentionPolicy,
+    app_version: String,
+}
+
+impl BackupService {
+    pub fn new(stores: BackupStores, retention: RetentionPolicy, app_version: &str) -> Self {
+        Self {
+            stores,
+            retention,
+            app_version: app_version.to_owned(),
+        }
+    }
+
+    /// Dumps the database into the store; the manifest is written last.
+    pub async fn run(&self) -> Result<BackupManifest, BackupError> {
+        let id = BackupId::from_time(self.stores.clock.now());
+        let dump_key = key(&id.dump_key())?;
+        let dump = self.stores.archive.dump().await?;
+        let (encryption, body) = match &self.stores.encryptor {
+            Some(encryptor) => (
+                Some(encryptor.scheme().to_owned()),
+                encryptor.encrypt(dump.body),
+            ),
+            None => (None, dump.body),
+        };
+        let mut writer = self.stores.blobs.create(&dump_key).await?;
+        let mut hasher = Sha256::new();
+        let mut body = body;
+        while let Some(chunk) = body.next().await {
+            let chunk = match chunk {
+                Ok(chunk) => chunk,
+                Err(error) => {
+                    let _ = writer.abort().await;
+                    return Err(anyhow::anyhow!("backup {id} failed: {error}").into());
+                }
+            };
+            hasher.update(&chunk);
+            if let Err(error) = writer.write(chunk).await {
+                let _ = writer.abort().await;
+                return Err(error.into());
+            }
+        }
+        let facts = match dump.facts.await {
+            Ok(facts) => facts,
+            Err(error) => {
+                let _ = writer.abort().await;
+                return Err(error.into());
+            }
+        };
+        let stored = writer.finish().await?;
+        let manifest = BackupManifest {
+            format: BackupManifest::format(),
+            id,
+            started_at: id.started_at(),
+            finished_at: self.stores.clock.now(),
+            size_bytes: stored.size,
+            sha256: hex(&hasher.finalize()),
+            app_version: self.app_version.clone(),
+            schema_version: facts.schema_version,
+            postgres_version: facts.server_version,
+            row_counts: facts.row_counts,
+            encryption,
+            dump_key: id.dump_key(),
+        };
+        self.stores
+            .blobs
+            .put(
+                &key(&id.manifest_key())?,
+                Bytes::from(manifest.to_json_bytes()),
+            )
+            .await?;
+        tracing::info!(backup = %id, size = manifest.size_bytes, "backup written");
+        Ok(manifest)
+    }
+
+    /// Every backup in the store, oldest first, with manifests and the
+    /// latest verification.
+    pub async fn list(&self) -> Result<Vec<BackupListing>, BackupError> {
+        let mut found: BTreeMap<BackupId, (Option<u64>, bool, bool)> = BTreeMap::new();
+        let prefix = ObjectPrefix::parse(BACKUP_PREFIX.trim_end_matches('/'))
+            .map_err(|error| anyhow::anyhow!("{error}"))?;
+        let mut objects = self.stores.blobs.list(&prefix);
+        while let Some(meta) = objects.next().await {
+            let meta = meta?;
+            let Some((id, kind)) = BackupId::from_key(meta.key.as_str()) else {
+                continue;
+            };
+            let entry = found.entry(id).or_insert((None, false, false));
+            match kind {
+                BackupObjectKind::Dump => entry.0 = Some(meta.size),
+                BackupObjectKind::Manifest => entry.1 = true,
+                BackupObjectKind::Verification => entry.2 = true,
+            }
+        }
+        drop(objects);
+        let mut listings = Vec::with_capacity(found.len());
+        for (id, (size, has_manifest, has_verification)) in found {
+            let Some(size) = size else {
+                // A manifest or record whose dump was pruned: nothing to list.
+                continue;
+            };
+            let manifest = if has_manifest {
+                Some(self.manifest(id).await?)
+            } else {
+                None
+            };
+            let verification = if has_verification {
+                self.read_json::<VerificationRecord>(&id.verification_key())
+                    .await
+                    .ok()
+            } else {
+                None
+            };
+            listings.push(BackupListing {
+                id,
+                state: if manifest.is_some() {
+                    BackupState::Complete
+                } else {
+                    BackupState::Incomplete
+                },
+                size_bytes: size,
+                manifest,
+                verification,
+            });
+        }
+        Ok(listings)
+    }
+
+    /// Applies the retention policy as of `now` (the clock's by default);
+    /// with `dry_run`, only decides. Returns every decision, oldest first.
+    pub async fn prune(
+        &self,
+        now: Option<DateTime<Utc>>,
+        dry_run: bool,
+    ) -> Result<Vec<Decision>, BackupError> {
+        let now = now.unwrap_or_else(|| self.stores.clock.now());
+        let summaries: Vec<BackupSummary> = self
+            .list_summaries()
+            .await?
+            .into_iter()
+            .map(|(id, state)| BackupSummary { id, state })
+            .collect();
+        let decisions = retention_decisions(&summaries, now, &self.retention);
+        if !dry_run {
+            for decision in decisions.iter().filter(|decision| !decision.keep) {
+                // The manifest first: a backup half deleted is incomplete,
+                // never restorable, and the next prune finishes the job.
+                for kind in [
+                    BackupObjectKind::Manifest,
+                    BackupObjectKind::Dump,
+                    BackupObjectKind::Verification,
+                ] {
+                    self.stores
+                        .blobs
+                        .delete(&key(&decision.id.key(kind))?)
+                        .await?;
+                }
+                tracing::info!(backup = %decision.id, rule = %decision.rule, "backup pruned");
+            }
+        }
+        Ok(decisions)
+    }
+
+    /// Restores a backup into `target`: refuses a non-empty one unless
+    /// `force`, checks the checksum before anything commits, then migrates to
+    /// this binary's schema.
+    pub async fn restore(
+        &self,
+        target: &dyn DatabaseArchive,
+        which: BackupSelector,
+        force: bool,
+        decryptor: Option<&dyn ArchiveDecryptor>,
+    ) -> Result<RestoreReport, BackupError> {
+        let manifest = self.select(which).await?;
+        let tables = target.table_count().await?;
+        if tables > 0 && !force {
+            return Err(BackupError::TargetNotEmpty(tables));
+        }
+        let body = self.verified_body(&manifest, decryptor).await?;
+        target
+            .restore(body)
+            .await
+            .map_err(|error| self.restore_error(&manifest, error))?;
+        let migrations = target.migrate().await?;
+        tracing::info!(backup = %manifest.id, migrations = migrations.len(), "backup restored");
+        Ok(RestoreReport {
+            id: manifest.id,
+            migrations,
+        })
+    }
+
+    /// Restores a backup into a scratch database, compares schema version
+    /// and row counts with the manifest, drops the scratch database, and
+    /// records the outcome beside the backup.
+    pub async fn verify(
+        &self,
+        which: BackupSelector,
+        decryptor: Option<&dyn ArchiveDecryptor>,
+    ) -> Result<VerificationRecord, BackupError> {
+        let manifest = self.select(which).await?;
+        let started = Instant::now();
+        let outcome = self.drill(&manifest, decryptor).await;
+        let (ok, message) = match outcome {
+            Ok(()) => (
+                true,
+                format!(
+                    "restored into a scratch database: schema {} and the row counts of {} tables match the manifest",
+                    manifest.schema_version.as_deref().unwrap_or("(none)"),
+                    manifest.row_counts.len()
+                ),
+            ),
+            Err(BackupError::Unexpected(error)) => return Err(BackupError::Unexpected(error)),
+            Err(error) => (false, error.to_string()),
+        };
+        let record = VerificationRecord {
+            id: manifest.id,
+            verified_at: self.stores.clock.now(),
+            ok,
+            message,
+            duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+        };
+        let json = serde_json::to_vec_pretty(&record).map_err(anyhow::Error::from)?;
+        self.stores
+            .blobs
+            .put(&key(&manifest.id.verification_key())?, Bytes::from(json))
+            .await?;
+        if record.ok {
+            tracing::info!(backup = %record.id, "backup verified");
+        } else {
+            tracing::error!(backup = %record.id, reason = %record.message, "backup verification failed");
+        }
+        Ok(record)
+    }
+
+    async fn drill(
+        &self,
+        manifest: &BackupManifest,
+        decryptor: Option<&dyn ArchiveDecryptor>,
+    ) -> Result<(), BackupError> {
+        let body = self.verified_body(manifest, decryptor).await?;
+        let name = format!("shoebox_verify_{}", manifest.id.to_string().to_lowercase());
+        let scratch = self.stores.archive.create_scratch(&name).await?;
+        let outcome = async {
+            scratch
+                .restore(body)
+                .await
+                .map_err(|error| self.restore_error(manifest, error))?;
+            let facts = scratch.facts().await?;
+            if facts.schema_version != manifest.schema_version {
+                return Err(BackupError::Damaged {
+                    id: manifest.id,
+                    reason: format!(
+                        "schema version {:?} after restore, the manifest says {:?}",
+                        facts.schema_version, manifest.schema_version
+                    ),
+                });
+            }
+            if facts.row_counts != manifest.row_counts {
+                let differing: Vec<String> = manifest
+                    .row_counts
+                    .keys()
+                    .chain(facts.row_counts.keys())
+                    .filter(|table| manifest.row_counts.get(*table) != facts.row_counts.get(*table))
+                    .map(|table| {
+                        format!(
+                            "{table}: {} restored, {} in the manifest",
+                            facts.row_counts.get(table).copied().unwrap_or(0),
+                            manifest.row_counts.get(table).copied().unwrap_or(0)
+                        )
+                    })
+                    .collect();
+                return Err(BackupError::Damaged {
+                    id: manifest.id,
+                    reason: format!("row counts differ ({})", differing.join("; ")),
+                });
+            }
+            Ok(())
+        }
+        .await;
+        let dropped = self.stores.archive.drop_scratch(&name).await;
+        outcome?;
+        dropped?;
+        Ok(())
+    }
+
+    fn restore_error(&self, manifest: &BackupManifest, error: RestoreError) -> BackupError {
+        match error {
+            RestoreError::Rejected(reason) => BackupError::Damaged {
+                id: manifest.id,
+                reason,
+            },
+            RestoreError::Unexpected(error) => BackupError::Unexpected(error),
+        }
+    }
+
+    /// The dump's plain bytes; the last chunk is held back until the whole
+    /// object has been hashed, and replaced by an error when the checksum
+    /// or the size disagrees with the manifest, so a restore never commits
+    /// a damaged archive.
+    async fn verified_body(
+        &self,
+        manifest: &BackupManifest,
+        decryptor: Option<&dyn ArchiveDecryptor>,
+    ) -> Result<ByteStream, BackupError> {
+        if manifest.encryption.is_some() && decryptor.is_none() {
+            return Err(BackupError::IdentityNeeded(manifest.id));
+        }
+        let read = self
+            .stores
+            .blobs
+            .get(&key(&manifest.dump_key)?, None)
+            .await?;
+        let checked = checksummed(read.body, manifest.clone());
+        Ok(match (&manifest.encryption, decryptor) {
+            (Some(_), Some(decryptor)) => decryptor.decrypt(checked),
+            _ => checked,
+        })
+    }
+
+    async fn select(&self, which: BackupSelector) -> Result<BackupManifest, BackupError> {
+        match which {
+            BackupSelector::Id(id) => self.manifest(id).await.map_err(|error| match error {
+                BackupError::Unexpected(_) => BackupError::NotFound(id),
+                other => other,
+            }),
+            BackupSelector::Latest => {
+                let latest = self
+                    .list_summaries()
+                    .await?
+                    .into_iter()
+                    .filter(|(_, state)| *state == BackupState::Complete)
+                    .map(|(id, _)| id)
+                    .max()
+                    .ok_or(BackupError::NoBackup)?;
+                self.manifest(latest).await
+            }
+        }
+    }
+
+    async fn manifest(&self, id: BackupId) -> Result<BackupManifest, BackupError> {
+        let bytes = self.read_bytes(&id.manifest_key()).await?;
+        BackupManifest::from_json_bytes(&bytes).map_err(|error| BackupError::Damaged {
+            id,
+            reason: error.to_string(),
+        })
+    }
+
+    async fn read_json<T: serde::de::DeserializeOwned>(
+        &self,
+        raw_key: &str,
+    ) -> Result<T, BackupError> {
+        let bytes = self.read_bytes(raw_key).await?;
+        Ok(serde_json::from_slice(&bytes).map_err(anyhow::Error::from)?)
+    }
+
+    async fn read_bytes(&self, raw_key: &str) -> Result<Vec<u8>, BackupError> {
+        let mut read = self.stores.blobs.get(&key(raw_key)?, None).await?;
+        let mut bytes = Vec::new();
+        while let Some(chunk) = read.body.next().await {
+            bytes.extend_from_slice(&chunk?);
+        }
+        Ok(bytes)
+    }
+
+    /// Dumps and manifests found, by id.
+    async fn list_summaries(&self) -> Result<Vec<(BackupId, BackupState)>, BackupError> {
+        let prefix = ObjectPrefix::parse(BACKUP_PREFIX.trim_end_matches('/'))
+            .map_err(|error| anyhow::anyhow!("{error}"))?;
+        let mut found: BTreeMap<BackupId, (bool, bool)> = BTreeMap::new();
+        let mut objects = self.stores.blobs.list(&prefix);
+        while let Some(meta) = objects.next().await {
+            let meta = meta?;
+            if let Some((id, kind)) = BackupId::from_key(meta.key.as_str()) {
+                let entry = found.entry(id).or_default();
+                match kind {
+                    BackupObjectKind::Dump => entry.0 = true,
+                    BackupObjectKind::Manifest => entry.1 = true,
+                    BackupObjectKind::Verification => {}
+                }
+            }
+        }
+        Ok(found
+            .into_iter()
+            .filter(|(_, (dump, _))| *dump)
+            .map(|(id, (_, manifest))| {
+                let state = if manifest {
+                    BackupState::Complete
+                } else {
+                    BackupState::Incomplete
+                };
+                (id, state)
+            })
+            .collect())
+    }
+}
+
+fn key(raw: &str) -> Result<ObjectKey, BackupError> {
+    ObjectKey::parse(raw).map_err(|error| BackupError::Unexpected(anyhow::anyhow!("{error}")))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+/// `body`, with its last chunk held back until the SHA-256 and size of
+/// everything match `manifest`; on a mismatch the stream ends with an error
+/// instead.
+fn checksummed(body: ByteStream, manifest: BackupManifest) -> ByteStream {
+    struct State {
+        body: ByteStream,
+        hasher: Sha256,
+        size: u64,
+        held: Option<Bytes>,
+        done: bool,
+        manifest: BackupManifest,
+    }
+    let state = State {
+        body,
+        hasher: Sha256::new(),
+        size: 0,
+        held: None,
+        done: false,
+        manifest,
+    };
+    Box::pin(futures_util::stream::unfold(
+        state,
+        |mut state| async move {
+            if state.done {
+                return None;
+            }
+            loop {
+                match state.body.next().await {
+                    Some(Ok(chunk)) => {
+                        state.hasher.update(&chunk);
+                        state.size += chunk.len() as u64;
+                        if let Some(previous) = state.held.replace(chunk) {
+                            return Some((Ok(previous), state));
+                        }
+                    }
+                    Some(Err(error)) => {
+                        state.done = true;
+                        return Some((Err(error), state));
+                    }
+                    None => {
+                        state.done = true;
+                        let digest = hex(&state.hasher.clone().finalize());
+                        let manifest = &state.manifest;
+                        if state.size != manifest.size_bytes || digest != manifest.sha256 {
+                            let error = BlobError::Unexpected(anyhow::anyhow!(
+                                "checksum mismatch: the manifest says {} bytes with SHA-256 {}, the stored dump has {} bytes with SHA-256 {}",
+                                manifest.size_bytes,
+                                manifest.sha256,
+                                state.size,
+                                digest
+                            ));
+                            return Some((Err(error), state));
+                        }
+                        let last = state.held.take()?;
+                        return Some((Ok(last), state));
+                    }
+                }
+            }
+        },
+    ))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,286 @@
+//! The backup use cases over a real in-memory store and a scripted database.
+//! (The PostgreSQL side is tested against a real server in
+//! `shoebox-postgres`; the whole chain in the server's tests.)
+
+use std::sync::Mutex;
+
+use async_trait::async_trait;
+use chrono::TimeZone;
+use futures_util::stream;
+use shoebox_object_store::ObjectStoreBlobStore;
+use shoebox_ports::outbound::{DatabaseDump, DatabaseFacts, MockClock};
+
+use super::*;
+
+/// A database whose dump is `archive` and whose restore keeps what it reads,
+/// or rejects it when the body ends with an error.
+#[derive(Default)]
+struct ScriptedDatabase {
+    archive: Vec<u8>,
+    tables: u64,
+    restored: Mutex<Option<Vec<u8>>>,
+    scratches: Mutex<Vec<String>>,
+}
+
+fn facts() -> DatabaseFacts {
+    DatabaseFacts {
+        schema_version: Some("20261101000000".to_owned()),
+        server_version: "15.18".to_owned(),
+        row_counts: BTreeMap::from([("photos".to_owned(), 3), ("users".to_owned(), 2)]),
+    }
+}
+
+#[async_trait]
+impl DatabaseArchive for ScriptedDatabase {
+    async fn dump(&self) -> anyhow::Result<DatabaseDump> {
+        let chunks: Vec<Result<Bytes, BlobError>> = self
+            .archive
+            .chunks(1000)
+            .map(|chunk| Ok(Bytes::copy_from_slice(chunk)))
+            .collect();
+        Ok(DatabaseDump {
+            facts: Box::pin(async { Ok(facts()) }),
+            body: Box::pin(stream::iter(chunks)),
+        })
+    }
+
+    async fn facts(&self) -> anyhow::Result<DatabaseFacts> {
+        Ok(facts())
+    }
+
+    async fn table_count(&self) -> anyhow::Result<u64> {
+        Ok(self.tables)
+    }
+
+    async fn restore(&self, mut body: ByteStream) -> Result<(), RestoreError> {
+        let mut bytes = Vec::new();
+        while let Some(chunk) = body.next().await {
+            match chunk {
+                Ok(chunk) => bytes.extend_from_slice(&chunk),
+                Err(error) => return Err(RestoreError::Rejected(error.to_string())),
+            }
+        }
+        *self.restored.lock().unwrap() = Some(bytes);
+        Ok(())
+    }
+
+    async fn migrate(&self) -> anyhow::Result<Vec<String>> {
+        Ok(vec!["20261201000000".to_owned()])
+    }
+
+    async fn create_scratch(&self, name: &str) -> anyhow::Result<Box<dyn DatabaseArchive>> {
+        self.scratches.lock().unwrap().push(name.to_owned());
+        Ok(Box::new(ScriptedDatabase::default()))
+    }
+
+    async fn drop_scratch(&self, name: &str) -> anyhow::Result<()> {
+        self.scratches
+            .lock()
+            .unwrap()
+            .retain(|scratch| scratch != name);
+        Ok(())
+    }
+}
+
+fn archive() -> Vec<u8> {
+    (0..10_000u32).map(|i| (i % 251) as u8).collect()
+}
+
+fn service_at(
+    database: Arc<ScriptedDatabase>,
+    blobs: Arc<ObjectStoreBlobStore>,
+    now: DateTime<Utc>,
+) -> BackupService {
+    let mut clock = MockClock::new();
+    clock.expect_now().return_const(now);
+    BackupService::new(
+        BackupStores {
+            archive: database,
+            blobs,
+            clock: Arc::new(clock),
+            encryptor: None,
+        },
+        RetentionPolicy::default(),
+        "9.9.9",
+    )
+}
+
+fn noon() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 12, 3, 12, 0, 0).unwrap()
+}
+
+#[tokio::test]
+async fn a_backup_is_its_dump_and_a_manifest_that_describes_it() {
+    let database = Arc::new(ScriptedDatabase {
+        archive: archive(),
+        ..ScriptedDatabase::default()
+    });
+    let blobs = Arc::new(ObjectStoreBlobStore::in_memory());
+    let service = service_at(Arc::clone(&database), Arc::clone(&blobs), noon());
+    let manifest = service.run().await.unwrap();
+    assert_eq!(manifest.id.to_string(), "20261203T120000Z");
+    assert_eq!(manifest.size_bytes, 10_000);
+    assert_eq!(manifest.sha256, hex(&Sha256::digest(archive())));
+    assert_eq!(manifest.row_counts, facts().row_counts);
+    assert_eq!(manifest.app_version, "9.9.9");
+    let listed = service.list().await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].state, BackupState::Complete);
+    assert_eq!(listed[0].manifest.as_ref(), Some(&manifest));
+
+    let report = service
+        .restore(database.as_ref(), BackupSelector::Latest, false, None)
+        .await
+        .unwrap();
+    assert_eq!(report.id, manifest.id);
+    assert_eq!(report.migrations, ["20261201000000"]);
+    assert!(database.restored.lock().unwrap().as_deref() == Some(&archive()[..]));
+}
+
+#[tokio::test]
+async fn a_dump_without_manifest_is_listed_incomplete_and_never_restored() {
+    let database = Arc::new(ScriptedDatabase::default());
+    let blobs = Arc::new(ObjectStoreBlobStore::in_memory());
+    let id = BackupId::from_time(noon());
+    blobs
+        .put(
+            &key(&id.dump_key()).unwrap(),
+            Bytes::from_static(b"partial"),
+        )
+        .await
+        .unwrap();
+    let service = service_at(Arc::clone(&database), blobs, noon());
+    let listed = service.list().await.unwrap();
+    assert_eq!(listed[0].state, BackupState::Incomplete);
+    assert!(matches!(
+        service
+            .restore(database.as_ref(), BackupSelector::Latest, false, None)
+            .await,
+        Err(BackupError::NoBackup)
+    ));
+    assert!(matches!(
+        service
+            .restore(database.as_ref(), BackupSelector::Id(id), false, None)
+            .await,
+        Err(BackupError::NotFound(_))
+    ));
+}
+
+#[tokio::test]
+async fn a_non_empty_target_is_refused_without_force() {
+    let database = Arc::new(ScriptedDatabase {
+        archive: archive(),
+        tables: 12,
+        ..ScriptedDatabase::default()
+    });
+    let blobs = Arc::new(ObjectStoreBlobStore::in_memory());
+    let service = service_at(Arc::clone(&database), blobs, noon());
+    service.run().await.unwrap();
+    let error = service
+        .restore(database.as_ref(), BackupSelector::Latest, false, None)
+        .await
+        .unwrap_err();
+    assert!(matches!(error, BackupError::TargetNotEmpty(12)), "{error}");
+    assert!(error.to_string().contains("--force"));
+    assert!(database.restored.lock().unwrap().is_none());
+    service
+        .restore(database.as_ref(), BackupSelector::Latest, true, None)
+        .await
+        .unwrap();
+    assert!(database.restored.lock().unwrap().is_some());
+}
+
+#[tokio::test]
+async fn one_flipped_byte_fails_verification_with_a_clear_message() {
+    let database = Arc::new(ScriptedDatabase {
+        archive: archive(),
+        ..ScriptedDatabase::default()
+    });
+    let blobs = Arc::new(ObjectStoreBlobStore::in_memory());
+    let service = service_at(Arc::clone(&database), Arc::clone(&blobs), noon());
+    let manifest = service.run().await.unwrap();
+    let good = service.verify(BackupSelector::Latest, None).await.unwrap();
+    assert!(good.ok, "{}", good.message);
+
+    let mut damaged = archive();
+    damaged[5000] ^= 0x10;
+    blobs
+        .put(&key(&manifest.dump_key).unwrap(), Bytes::from(damaged))
+        .await
+        .unwrap();
+    let bad = service
+        .verify(BackupSelector::Id(manifest.id), None)
+        .await
+        .unwrap();
+    assert!(!bad.ok);
+    assert!(bad.message.contains("checksum mismatch"), "{}", bad.message);
+    assert!(
+        database.scratches.lock().unwrap().is_empty(),
+        "the scratch database is dropped either way"
+    );
+    let listed = service.list().await.unwrap();
+    assert_eq!(listed[0].verification.as_ref(), Some(&bad));
+    // A restore of the damaged backup never reaches the database intact.
+    let error = service
+        .restore(database.as_ref(), BackupSelector::Latest, false, None)
+        .await
+        .unwrap_err();
+    assert!(error.to_string().contains("checksum mismatch"), "{error}");
+    assert!(database.restored.lock().unwrap().is_none());
+}
+
+#[tokio::test]
+async fn prune_deletes_what_the_policy_says_and_a_dry_run_nothing() {
+    let database = Arc::new(ScriptedDatabase {
+        archive: archive(),
+        ..ScriptedDatabase::default()
+    });
+    let blobs = Arc::new(ObjectStoreBlobStore::in_memory());
+    // Two backups on one day 40 days ago, one today.
+    let old_day = noon() - chrono::TimeDelta::days(40);
+    for time in [old_day, old_day + chrono::TimeDelta::hours(1), noon()] {
+        service_at(Arc::clone(&database), Arc::clone(&blobs), time)
+            .run()
+            .await
+            .unwrap();
+    }
+    let service = service_at(Arc::clone(&database), Arc::clone(&blobs), noon());
+    let planned = service.prune(None, true).await.unwrap();
+    let keep: Vec<bool> = planned.iter().map(|decision| decision.keep).collect();
+    assert_eq!(keep, [true, false, true]);
+    assert_eq!(
+        service.list().await.unwrap().len(),
+        3,
+        "a dry run deletes nothing"
+    );
+    service.prune(None, false).await.unwrap();
+    let left: Vec<BackupId> = service
+        .list()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|listing| listing.id)
+        .collect();
+    assert_eq!(left, [planned[0].id, planned[2].id]);
+    // An explicit "now" far in the future: only the newest stays.
+    let later = noon() + chrono::TimeDelta::days(800);
+    let decisions = service.prune(Some(later), true).await.unwrap();
+    assert_eq!(
+        decisions.iter().filter(|decision| decision.keep).count(),
+        2,
+        "the first of its month and the newest success"
+    );
+}
+
+#[test]
+fn selectors_parse_latest_or_an_id() {
+    assert_eq!(
+        "latest".parse::<BackupSelector>(),
+        Ok(BackupSelector::Latest)
+    );
+    assert!(matches!(
+        "20261203T120000Z".parse::<BackupSelector>(),
+        Ok(BackupSelector::Id(_))
+    ));
+    assert!("yesterday".parse::<BackupSelector>().is_err());
+}
