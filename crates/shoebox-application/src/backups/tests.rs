@@ -1,4 +1,4 @@
-//! The backup use cases over a real in-memory store and a scripted database.
+//! The backup use cases over a small in-memory store and a scripted database.
 //! (The PostgreSQL side is tested against a real server in
 //! `shoebox-postgres`; the whole chain in the server's tests.)
 
@@ -7,8 +7,143 @@ use std::sync::Mutex;
 use async_trait::async_trait;
 use chrono::TimeZone;
 use futures_util::stream;
-use shoebox_object_store::ObjectStoreBlobStore;
-use shoebox_ports::outbound::{DatabaseDump, DatabaseFacts, MockClock};
+use shoebox_domain::storage::ObjectMeta;
+use shoebox_ports::outbound::{
+    BlobRead, BlobWriter, DatabaseDump, DatabaseFacts, MockClock, ObjectMetaStream,
+};
+
+/// Objects in a map (the application may not depend on an adapter, even in
+/// tests: the dependency rule).
+#[derive(Default)]
+struct MemoryStore {
+    objects: Arc<Mutex<BTreeMap<String, Bytes>>>,
+}
+
+impl MemoryStore {
+    fn in_memory() -> Self {
+        Self::default()
+    }
+
+    fn meta(key: &str, bytes: &Bytes) -> ObjectMeta {
+        ObjectMeta {
+            key: ObjectKey::parse(key).unwrap(),
+            size: bytes.len() as u64,
+            last_modified: DateTime::UNIX_EPOCH,
+            etag: None,
+        }
+    }
+}
+
+struct MemoryWriter {
+    objects: Arc<Mutex<BTreeMap<String, Bytes>>>,
+    key: String,
+    bytes: Vec<u8>,
+}
+
+#[async_trait]
+impl BlobWriter for MemoryWriter {
+    async fn write(&mut self, chunk: Bytes) -> Result<(), BlobError> {
+        self.bytes.extend_from_slice(&chunk);
+        Ok(())
+    }
+
+    async fn finish(self: Box<Self>) -> Result<ObjectMeta, BlobError> {
+        let bytes = Bytes::from(self.bytes);
+        let meta = MemoryStore::meta(&self.key, &bytes);
+        self.objects.lock().unwrap().insert(self.key, bytes);
+        Ok(meta)
+    }
+
+    async fn abort(self: Box<Self>) -> Result<(), BlobError> {
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl BlobStore for MemoryStore {
+    async fn create(&self, key: &ObjectKey) -> Result<Box<dyn BlobWriter>, BlobError> {
+        Ok(Box::new(MemoryWriter {
+            objects: Arc::clone(&self.objects),
+            key: key.as_str().to_owned(),
+            bytes: Vec::new(),
+        }))
+    }
+
+    async fn put(&self, key: &ObjectKey, bytes: Bytes) -> Result<ObjectMeta, BlobError> {
+        let meta = Self::meta(key.as_str(), &bytes);
+        self.objects
+            .lock()
+            .unwrap()
+            .insert(key.as_str().to_owned(), bytes);
+        Ok(meta)
+    }
+
+    async fn get(
+        &self,
+        key: &ObjectKey,
+        _range: Option<std::ops::Range<u64>>,
+    ) -> Result<BlobRead, BlobError> {
+        let bytes = self
+            .objects
+            .lock()
+            .unwrap()
+            .get(key.as_str())
+            .cloned()
+            .ok_or(BlobError::NotFound)?;
+        let meta = Self::meta(key.as_str(), &bytes);
+        let chunks: Vec<Result<Bytes, BlobError>> = bytes
+            .chunks(700)
+            .map(|chunk| Ok(Bytes::copy_from_slice(chunk)))
+            .collect();
+        Ok(BlobRead {
+            range: 0..meta.size,
+            meta,
+            body: Box::pin(stream::iter(chunks)),
+        })
+    }
+
+    async fn head(&self, key: &ObjectKey) -> Result<ObjectMeta, BlobError> {
+        let objects = self.objects.lock().unwrap();
+        let bytes = objects.get(key.as_str()).ok_or(BlobError::NotFound)?;
+        Ok(Self::meta(key.as_str(), bytes))
+    }
+
+    async fn delete(&self, key: &ObjectKey) -> Result<(), BlobError> {
+        self.objects.lock().unwrap().remove(key.as_str());
+        Ok(())
+    }
+
+    async fn delete_prefix(&self, _prefix: &ObjectPrefix) -> Result<u64, BlobError> {
+        Err(BlobError::Unexpected(anyhow::anyhow!(
+            "not used by backups"
+        )))
+    }
+
+    fn list(&self, prefix: &ObjectPrefix) -> ObjectMetaStream {
+        let prefix = format!("{}/", prefix.as_str());
+        let metas: Vec<Result<ObjectMeta, BlobError>> = self
+            .objects
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(key, _)| key.starts_with(&prefix))
+            .map(|(key, bytes)| Ok(Self::meta(key, bytes)))
+            .collect();
+        Box::pin(stream::iter(metas))
+    }
+
+    async fn remove_abandoned_writes(&self, _older_than: DateTime<Utc>) -> Result<u64, BlobError> {
+        Ok(0)
+    }
+
+    async fn presigned_get(
+        &self,
+        _key: &ObjectKey,
+        _expires_in: std::time::Duration,
+    ) -> Result<Option<String>, BlobError> {
+        Ok(None)
+    }
+}
 
 use super::*;
 
@@ -88,7 +223,7 @@ fn archive() -> Vec<u8> {
 
 fn service_at(
     database: Arc<ScriptedDatabase>,
-    blobs: Arc<ObjectStoreBlobStore>,
+    blobs: Arc<MemoryStore>,
     now: DateTime<Utc>,
 ) -> BackupService {
     let mut clock = MockClock::new();
@@ -115,7 +250,7 @@ async fn a_backup_is_its_dump_and_a_manifest_that_describes_it() {
         archive: archive(),
         ..ScriptedDatabase::default()
     });
-    let blobs = Arc::new(ObjectStoreBlobStore::in_memory());
+    let blobs = Arc::new(MemoryStore::in_memory());
     let service = service_at(Arc::clone(&database), Arc::clone(&blobs), noon());
     let manifest = service.run().await.unwrap();
     assert_eq!(manifest.id.to_string(), "20261203T120000Z");
@@ -140,7 +275,7 @@ async fn a_backup_is_its_dump_and_a_manifest_that_describes_it() {
 #[tokio::test]
 async fn a_dump_without_manifest_is_listed_incomplete_and_never_restored() {
     let database = Arc::new(ScriptedDatabase::default());
-    let blobs = Arc::new(ObjectStoreBlobStore::in_memory());
+    let blobs = Arc::new(MemoryStore::in_memory());
     let id = BackupId::from_time(noon());
     blobs
         .put(
@@ -173,7 +308,7 @@ async fn a_non_empty_target_is_refused_without_force() {
         tables: 12,
         ..ScriptedDatabase::default()
     });
-    let blobs = Arc::new(ObjectStoreBlobStore::in_memory());
+    let blobs = Arc::new(MemoryStore::in_memory());
     let service = service_at(Arc::clone(&database), blobs, noon());
     service.run().await.unwrap();
     let error = service
@@ -196,7 +331,7 @@ async fn one_flipped_byte_fails_verification_with_a_clear_message() {
         archive: archive(),
         ..ScriptedDatabase::default()
     });
-    let blobs = Arc::new(ObjectStoreBlobStore::in_memory());
+    let blobs = Arc::new(MemoryStore::in_memory());
     let service = service_at(Arc::clone(&database), Arc::clone(&blobs), noon());
     let manifest = service.run().await.unwrap();
     let good = service.verify(BackupSelector::Latest, None).await.unwrap();
@@ -235,7 +370,7 @@ async fn prune_deletes_what_the_policy_says_and_a_dry_run_nothing() {
         archive: archive(),
         ..ScriptedDatabase::default()
     });
-    let blobs = Arc::new(ObjectStoreBlobStore::in_memory());
+    let blobs = Arc::new(MemoryStore::in_memory());
     // Two backups on one day 40 days ago, one today.
     let old_day = noon() - chrono::TimeDelta::days(40);
     for time in [old_day, old_day + chrono::TimeDelta::hours(1), noon()] {
