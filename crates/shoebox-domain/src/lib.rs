@@ -5,7 +5,8 @@
 //! commands and per-operation errors of every use case, the keys and byte
 //! ranges of stored objects ([`storage`]), and the pure rules that
 //! decide things (sign-up modes, session expiry, login throttling, admin
-//! permissions, backup retention).
+//! permissions, backup retention). [`backups`] says what a backup is: its
+//! id, the keys of its objects, its manifest.
 //!
 //! Architecture Invariant: this crate knows nothing of HTTP, SQL, object
 //! storage, async runtimes or any adapter. It depends on no other Shoebox crate.

@@ -1,33 +1,36 @@
 use std::{fmt, str::FromStr};
 
-use chrono::{DateTime, NaiveDateTime, SubsecRound, Utc};
+use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// Where every backup object lives in the store.
+/// Where every backup object lives in the object store.
 pub const BACKUP_PREFIX: &str = "backups/";
 
-const FORMAT: &str = "%Y%m%dT%H%M%SZ";
-
 /// A backup, named by the UTC second it started: `20261203T140000Z`.
+///
+/// Ids order by time, so the newest backup is the greatest id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct BackupId(DateTime<Utc>);
 
+/// A text that is not a backup id; holds the text refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0:?} is not a backup id (expected YYYYMMDDTHHMMSSZ, e.g. 20261203T140000Z)")]
+#[error("{0:?} is not a backup id (expected YYYYMMDDTHHMMSSZ in UTC, e.g. 20261203T140000Z)")]
 pub struct InvalidBackupId(pub String);
 
-/// The objects a backup is made of.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The objects a backup is made of, all under the same date folders.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum BackupObjectKind {
-    /// The archive (`pg_dump --format=custom`, maybe encrypted).
+    /// The archive (`pg_dump --format=custom`, maybe encrypted): `<id>.dump`.
     Dump,
-    /// Written last: without it the backup is incomplete.
+    /// Written last, its presence makes the backup complete: `<id>.manifest.json`.
     Manifest,
-    /// The outcome of the latest restore drill.
+    /// The outcome of the latest restore drill: `<id>.verification.json`.
     Verification,
 }
 
 impl BackupObjectKind {
+    const ALL: [Self; 3] = [Self::Dump, Self::Manifest, Self::Verification];
+
     fn suffix(self) -> &'static str {
         match self {
             Self::Dump => ".dump",
@@ -38,16 +41,17 @@ impl BackupObjectKind {
 }
 
 impl BackupId {
-    /// The backup started at `time` (sub-seconds dropped).
+    /// The backup that started at `time`; sub-seconds are dropped.
     pub fn from_time(time: DateTime<Utc>) -> Self {
         Self(time.trunc_subsecs(0))
     }
 
+    /// When the backup started, to the second.
     pub fn started_at(&self) -> DateTime<Utc> {
         self.0
     }
 
-    /// `backups/YYYY/MM/DD/<id><suffix>`.
+    /// `backups/YYYY/MM/DD/<id><suffix of kind>`, the folders being the id's UTC date.
     pub fn key(&self, kind: BackupObjectKind) -> String {
         format!(
             "{BACKUP_PREFIX}{}/{self}{}",
@@ -56,30 +60,28 @@ impl BackupId {
         )
     }
 
+    /// `backups/YYYY/MM/DD/<id>.dump`.
     pub fn dump_key(&self) -> String {
         self.key(BackupObjectKind::Dump)
     }
 
+    /// `backups/YYYY/MM/DD/<id>.manifest.json`.
     pub fn manifest_key(&self) -> String {
         self.key(BackupObjectKind::Manifest)
     }
 
+    /// `backups/YYYY/MM/DD/<id>.verification.json`.
     pub fn verification_key(&self) -> String {
         self.key(BackupObjectKind::Verification)
     }
 
-    /// The backup and kind of object a key holds; `None` for any other key,
-    /// including one whose date folders disagree with its id.
+    /// The backup and the kind of object a key holds. `None` for any other
+    /// key, including one whose date folders disagree with its id: only the
+    /// exact keys [`BackupId::key`] writes are recognised.
     pub fn from_key(key: &str) -> Option<(Self, BackupObjectKind)> {
-        let name = key.rsplit('/').next()?;
-        [
-            BackupObjectKind::Dump,
-            BackupObjectKind::Manifest,
-            BackupObjectKind::Verification,
-        ]
-        .into_iter()
-        .find_map(|kind| {
-            let id: Self = name.strip_suffix(kind.suffix())?.parse().ok()?;
+        let file_name = key.rsplit('/').next()?;
+        BackupObjectKind::ALL.into_iter().find_map(|kind| {
+            let id: Self = file_name.strip_suffix(kind.suffix())?.parse().ok()?;
             (id.key(kind) == key).then_some((id, kind))
         })
     }
@@ -87,20 +89,36 @@ impl BackupId {
 
 impl fmt::Display for BackupId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0.format(FORMAT))
+        write!(f, "{}", self.0.format("%Y%m%dT%H%M%SZ"))
     }
 }
 
 impl FromStr for BackupId {
     type Err = InvalidBackupId;
 
+    /// Exactly the sixteen characters [`fmt::Display`] writes. Parsed by hand
+    /// rather than with chrono's `%Y%m%d…`, which tolerates signs and short
+    /// fields: an id that parses must name one object key only.
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        if text.len() != 16 {
-            return Err(InvalidBackupId(text.to_owned()));
+        let invalid = || InvalidBackupId(text.to_owned());
+        let bytes = text.as_bytes();
+        if bytes.len() != 16 || bytes[8] != b'T' || bytes[15] != b'Z' {
+            return Err(invalid());
         }
-        NaiveDateTime::parse_from_str(text, FORMAT)
-            .map(|time| Self(time.and_utc()))
-            .map_err(|_| InvalidBackupId(text.to_owned()))
+        let field = |from: usize, to: usize| -> Option<u32> {
+            bytes.get(from..to)?.iter().try_fold(0_u32, |value, byte| {
+                byte.is_ascii_digit()
+                    .then(|| value * 10 + u32::from(byte - b'0'))
+            })
+        };
+        let year = field(0, 4).and_then(|year| i32::try_from(year).ok());
+        let time = year
+            .zip(field(4, 6))
+            .zip(field(6, 8))
+            .and_then(|((year, month), day)| NaiveDate::from_ymd_opt(year, month, day))
+            .zip(field(9, 11).zip(field(11, 13)).zip(field(13, 15)))
+            .and_then(|(date, ((hour, minute), second))| date.and_hms_opt(hour, minute, second));
+        time.map(|time| Self(time.and_utc())).ok_or_else(invalid)
     }
 }
 
@@ -118,53 +136,4 @@ impl<'de> Deserialize<'de> for BackupId {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ids_name_the_second_a_backup_started_and_its_keys() {
-        let time = DateTime::parse_from_rfc3339("2026-12-03T14:00:05.678Z")
-            .unwrap()
-            .with_timezone(&Utc);
-        let id = BackupId::from_time(time);
-        assert_eq!(id.to_string(), "20261203T140005Z");
-        assert_eq!(id.started_at().timestamp_subsec_nanos(), 0);
-        assert_eq!("20261203T140005Z".parse::<BackupId>(), Ok(id));
-        assert_eq!(id.dump_key(), "backups/2026/12/03/20261203T140005Z.dump");
-        assert_eq!(
-            id.manifest_key(),
-            "backups/2026/12/03/20261203T140005Z.manifest.json"
-        );
-        for kind in [
-            BackupObjectKind::Dump,
-            BackupObjectKind::Manifest,
-            BackupObjectKind::Verification,
-        ] {
-            assert_eq!(BackupId::from_key(&id.key(kind)), Some((id, kind)));
-        }
-        assert_eq!(serde_json::to_string(&id).unwrap(), "\"20261203T140005Z\"");
-    }
-
-    #[test]
-    fn other_names_and_keys_are_refused() {
-        for bad in [
-            "",
-            "2026-12-03T14:00:05Z",
-            "20261203T140005",
-            "20261303T140005Z",
-            "20261203T140005Z ",
-            "+20261203T140005Z",
-        ] {
-            let error = bad.parse::<BackupId>().unwrap_err();
-            assert!(error.to_string().contains("YYYYMMDDTHHMMSSZ"), "{error}");
-        }
-        for key in [
-            "backups/2026/12/04/20261203T140005Z.dump",
-            "backups/2026/12/03/20261203T140005Z.sql",
-            "users/2026/12/03/20261203T140005Z.dump",
-            "backups/20261203T140005Z.dump",
-        ] {
-            assert_eq!(BackupId::from_key(key), None, "{key}");
-        }
-    }
-}
+mod tests;

@@ -8,7 +8,7 @@ mod manifest;
 mod retention;
 
 pub use id::{BACKUP_PREFIX, BackupId, BackupObjectKind, InvalidBackupId};
-pub use manifest::{BackupManifest, ManifestError, VerificationRecord};
+pub use manifest::{BackupManifest, MANIFEST_FORMAT, ManifestError, VerificationRecord};
 pub use retention::{
     BackupState, BackupSummary, Decision, InvalidRetentionPolicy, RetentionPolicy, Rule,
     retention_decisions,

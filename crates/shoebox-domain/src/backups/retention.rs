@@ -1,40 +1,27 @@
-//! Which backups to keep: one pure function of the backups, "now" (UTC) and
-//! the policy.
-//!
-//! With the defaults (SPEC §7), for complete backups by age:
-//! - younger than 31 days (`now - started < 31 × 24 h`): every one is kept;
-//! - from exactly 31 days to exactly one year (calendar: `now` minus 12
-//!   months, clamped to the month's end: 2024-02-29 minus one year is
-//!   2023-02-28): the **first** complete backup of each UTC calendar day is
-//!   kept;
-//! - older than one year (started strictly before that instant): the first
-//!   complete backup of each UTC calendar month is kept;
-//! - the newest complete backup is kept whatever its age;
-//! - an incomplete backup (a dump without manifest) is removed once it is
-//!   older than 24 hours; younger, it may still be running.
-//!
-//! "First of a day (month)" is decided among every complete backup that
-//! started that day (month), whatever band it is in. A pruned set therefore
-//! prunes to itself: a backup kept as the first of its day is still the first
-//! of its day once the others are gone.
+//! Which backups to keep: [`retention_decisions`], one pure function of the
+//! backups as listed, "now" and the policy.
 
-use std::{cmp::Ordering, collections::BTreeMap, fmt};
+use std::fmt;
 
 use chrono::{DateTime, Datelike, Months, NaiveDate, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::BackupId;
 
-/// The periods of the policy; the defaults are SPEC §7's.
+/// The periods of retention, configurable; the defaults are SPEC §7's.
+///
+/// Missing fields take their default, so the configuration can set one
+/// period alone. Unknown fields are for the reader to report (the server's
+/// settings name every key they ignore).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+#[serde(default, rename_all = "snake_case")]
 pub struct RetentionPolicy {
-    /// Every complete backup younger than this many days is kept.
+    /// Every complete backup younger than this many days (of 24 hours) is kept.
     pub keep_all_for_days: u32,
-    /// Up to this many calendar months, the first of each day is kept;
-    /// beyond, the first of each month.
+    /// Younger than this many calendar months, the first complete backup of
+    /// each day is kept; older, the first of each month.
     pub keep_daily_for_months: u32,
-    /// An incomplete backup older than this many hours is removed.
+    /// An incomplete backup older than this many hours is deleted.
     pub incomplete_grace_hours: u32,
 }
 
@@ -48,11 +35,18 @@ impl Default for RetentionPolicy {
     }
 }
 
+/// A retention policy that cannot be applied; says which period is wrong.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("invalid backup retention: {0}")]
 pub struct InvalidRetentionPolicy(String);
 
 impl RetentionPolicy {
+    /// Checks that the periods make sense: something is kept in full, the
+    /// daily period ends no earlier than the keep-all one, and a backup in
+    /// progress has time to finish.
+    ///
+    /// The daily period is compared at 28 days a month, the shortest: one
+    /// calendar month back from March 1st is 28 days.
     pub fn validate(&self) -> Result<(), InvalidRetentionPolicy> {
         if self.keep_all_for_days == 0 {
             return Err(InvalidRetentionPolicy(
@@ -60,13 +54,15 @@ impl RetentionPolicy {
             ));
         }
         if u64::from(self.keep_daily_for_months) * 28 < u64::from(self.keep_all_for_days) {
-            return Err(InvalidRetentionPolicy(
-                "keep_daily_for_months must cover at least keep_all_for_days".to_owned(),
-            ));
+            return Err(InvalidRetentionPolicy(format!(
+                "keep_daily_for_months ({}) must last at least keep_all_for_days ({}), \
+                 counting 28 days a month",
+                self.keep_daily_for_months, self.keep_all_for_days
+            )));
         }
         if self.incomplete_grace_hours == 0 {
             return Err(InvalidRetentionPolicy(
-                "incomplete_grace_hours must be at least 1 (a backup in progress has no manifest yet)"
+                "incomplete_grace_hours must be at least 1: a running backup has no manifest yet"
                     .to_owned(),
             ));
         }
@@ -74,134 +70,203 @@ impl RetentionPolicy {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// Whether a backup finished.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum BackupState {
     /// Dump and manifest: restorable.
     Complete,
-    /// A dump without manifest: running, or cut short.
+    /// A dump without manifest: still running, or cut short.
     Incomplete,
 }
 
-/// A backup as a listing of the store finds it.
+/// A backup as a listing of the object store finds it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BackupSummary {
+    /// Which backup.
     pub id: BackupId,
+    /// Whether its manifest exists.
     pub state: BackupState,
+    /// Bytes of its dump object, when the listing says; unused by retention,
+    /// reported by `prune --dry-run`.
+    pub size_bytes: Option<u64>,
 }
 
-/// Why a backup is kept or deleted.
+/// Why a backup is kept or deleted; its [`fmt::Display`] is the sentence
+/// `prune --dry-run` prints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Rule {
+    /// Kept: the newest complete backup, whatever its age.
     NewestSuccess,
-    Recent { days: u32 },
+    /// Kept: complete and younger than `days` days.
+    Recent {
+        /// [`RetentionPolicy::keep_all_for_days`].
+        days: u32,
+    },
+    /// Kept: the first complete backup of this UTC day, in the daily band.
     FirstOfDay(NaiveDate),
+    /// Deleted: in the daily band, another backup was first that day.
     NotFirstOfDay(NaiveDate),
-    FirstOfMonth { year: i32, month: u32 },
-    NotFirstOfMonth { year: i32, month: u32 },
-    IncompleteInProgress { hours: u32 },
-    IncompleteExpired { hours: u32 },
+    /// Kept: the first complete backup of this UTC month, in the monthly band.
+    FirstOfMonth {
+        /// The calendar year.
+        year: i32,
+        /// 1 to 12.
+        month: u32,
+    },
+    /// Deleted: in the monthly band, another backup was first that month.
+    NotFirstOfMonth {
+        /// The calendar year.
+        year: i32,
+        /// 1 to 12.
+        month: u32,
+    },
+    /// Kept: incomplete for at most `hours` hours, so possibly still running.
+    IncompleteInProgress {
+        /// [`RetentionPolicy::incomplete_grace_hours`].
+        hours: u32,
+    },
+    /// Deleted: incomplete for more than `hours` hours.
+    IncompleteExpired {
+        /// [`RetentionPolicy::incomplete_grace_hours`].
+        hours: u32,
+    },
 }
 
 impl fmt::Display for Rule {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::NewestSuccess => f.write_str("newest successful backup"),
-            Self::Recent { days } => write!(f, "younger than {days} days"),
+            Self::Recent { days } => write!(f, "younger than {days} day{}", plural(*days)),
             Self::FirstOfDay(day) => write!(f, "first backup of {day}"),
             Self::NotFirstOfDay(day) => write!(f, "not the first backup of {day}"),
             Self::FirstOfMonth { year, month } => write!(f, "first backup of {year}-{month:02}"),
             Self::NotFirstOfMonth { year, month } => {
                 write!(f, "not the first backup of {year}-{month:02}")
             }
-            Self::IncompleteInProgress { hours } => {
-                write!(
-                    f,
-                    "incomplete for less than {hours} hours, may still be running"
-                )
-            }
+            Self::IncompleteInProgress { .. } => f.write_str("incomplete, may still be running"),
             Self::IncompleteExpired { hours } => {
-                write!(f, "incomplete for more than {hours} hours")
+                write!(f, "incomplete for more than {hours} hour{}", plural(*hours))
             }
         }
     }
 }
 
+fn plural(count: u32) -> &'static str {
+    if count == 1 { "" } else { "s" }
+}
+
 /// The verdict on one backup.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Decision {
+    /// Which backup.
     pub id: BackupId,
+    /// `false`: delete its objects.
     pub keep: bool,
+    /// Why.
     pub rule: Rule,
 }
 
-/// One decision per backup, in the order given.
+/// One decision per backup, in the order given. `now` is the instant of the
+/// prune; the policy is applied as given (see [`RetentionPolicy::validate`]).
+///
+/// With the defaults (SPEC §7), a complete backup that started at `started`:
+/// - **recent**, every one kept: `now - started < 31 × 24 h`. A backup exactly
+///   31 days old is no longer recent. Complete backups dated after `now`
+///   (a clock that went back) count as recent;
+/// - **daily**, only the first of each UTC day kept:
+///   `now - 12 months < started <= now - 31 days`, where "minus 12 months" is
+///   calendar arithmetic clamped to the month's end (chrono's
+///   `checked_sub_months`: 2024-02-29 minus 12 months is 2023-02-28, same time
+///   of day);
+/// - **monthly**, only the first of each UTC month kept:
+///   `started <= now - 12 months`. A backup exactly one year old is monthly.
+///
+/// So each band is half-open and its older boundary belongs to the next band.
+/// Whatever its age, the newest complete backup is kept. An incomplete backup
+/// (a dump without manifest) is deleted once `now - started > 24 h`; up to
+/// exactly 24 hours, or dated after `now`, it may still be running and is kept.
+///
+/// "First of a day (month)" is the earliest complete backup that started that
+/// UTC day (month), whatever band it is in: SPEC §7 keeps "the first
+/// successful backup of each calendar day", not the first of what is left of
+/// it in the band. Pruning is idempotent, a second prune at the same
+/// `now` deleting nothing: every rule that keeps a backup looks at the backup
+/// alone or asks whether it is the earliest (newest) of a group, and removing
+/// other members of a group does not change that. One consequence: on the day
+/// the one-year cutoff splits, a backup after the cutoff is deleted when the
+/// day's first started before it, even if that first is itself deleted as not
+/// the first of its month. With daily pruning that day holds only its first
+/// by then, so nothing is lost.
 pub fn retention_decisions(
     backups: &[BackupSummary],
     now: DateTime<Utc>,
     policy: &RetentionPolicy,
 ) -> Vec<Decision> {
-    let complete = || {
-        backups
-            .iter()
-            .filter(|backup| backup.state == BackupState::Complete)
-            .map(|backup| backup.id)
+    let mut complete: Vec<BackupId> = backups
+        .iter()
+        .filter(|backup| backup.state == BackupState::Complete)
+        .map(|backup| backup.id)
+        .collect();
+    complete.sort_unstable();
+    let newest = complete.last().copied();
+    // Oldest first, a backup is the first of its day (month) when the complete
+    // backup before it started on an earlier day (month), or there is none.
+    let previous_complete = |id: BackupId| {
+        let position = complete.partition_point(|other| *other < id);
+        let previous = position.checked_sub(1)?;
+        complete.get(previous).map(BackupId::started_at)
     };
-    let newest = complete().max();
-    let mut first_of_day: BTreeMap<NaiveDate, BackupId> = BTreeMap::new();
-    let mut first_of_month: BTreeMap<(i32, u32), BackupId> = BTreeMap::new();
-    for id in complete() {
-        let started = id.started_at();
-        keep_earliest(first_of_day.entry(started.date_naive()).or_insert(id), id);
-        keep_earliest(
-            first_of_month
-                .entry((started.year(), started.month()))
-                .or_insert(id),
-            id,
-        );
-    }
-    let recent_from = now - TimeDelta::days(i64::from(policy.keep_all_for_days));
-    let daily_from = now
+    let recent_after = now
+        .checked_sub_signed(TimeDelta::days(i64::from(policy.keep_all_for_days)))
+        .unwrap_or(DateTime::<Utc>::MIN_UTC);
+    let daily_after = now
         .checked_sub_months(Months::new(policy.keep_daily_for_months))
         .unwrap_or(DateTime::<Utc>::MIN_UTC);
     let grace = TimeDelta::hours(i64::from(policy.incomplete_grace_hours));
+
+    let decide = |backup: &BackupSummary| -> (bool, Rule) {
+        let started = backup.id.started_at();
+        match backup.state {
+            BackupState::Incomplete => {
+                let hours = policy.incomplete_grace_hours;
+                if now.signed_duration_since(started) > grace {
+                    (false, Rule::IncompleteExpired { hours })
+                } else {
+                    (true, Rule::IncompleteInProgress { hours })
+                }
+            }
+            BackupState::Complete if Some(backup.id) == newest => (true, Rule::NewestSuccess),
+            BackupState::Complete if started > recent_after => (
+                true,
+                Rule::Recent {
+                    days: policy.keep_all_for_days,
+                },
+            ),
+            BackupState::Complete if started > daily_after => {
+                let day = started.date_naive();
+                if previous_complete(backup.id).is_none_or(|previous| previous.date_naive() < day) {
+                    (true, Rule::FirstOfDay(day))
+                } else {
+                    (false, Rule::NotFirstOfDay(day))
+                }
+            }
+            BackupState::Complete => {
+                let (year, month) = (started.year(), started.month());
+                if previous_complete(backup.id)
+                    .is_none_or(|previous| (previous.year(), previous.month()) < (year, month))
+                {
+                    (true, Rule::FirstOfMonth { year, month })
+                } else {
+                    (false, Rule::NotFirstOfMonth { year, month })
+                }
+            }
+        }
+    };
     backups
         .iter()
         .map(|backup| {
-            let started = backup.id.started_at();
-            let (keep, rule) = match backup.state {
-                BackupState::Incomplete => {
-                    let hours = policy.incomplete_grace_hours;
-                    if now - started > grace {
-                        (false, Rule::IncompleteExpired { hours })
-                    } else {
-                        (true, Rule::IncompleteInProgress { hours })
-                    }
-                }
-                BackupState::Complete if Some(backup.id) == newest => (true, Rule::NewestSuccess),
-                BackupState::Complete if started > recent_from => (
-                    true,
-                    Rule::Recent {
-                        days: policy.keep_all_for_days,
-                    },
-                ),
-                BackupState::Complete if started >= daily_from => {
-                    let day = started.date_naive();
-                    if first_of_day.get(&day) == Some(&backup.id) {
-                        (true, Rule::FirstOfDay(day))
-                    } else {
-                        (false, Rule::NotFirstOfDay(day))
-                    }
-                }
-                BackupState::Complete => {
-                    let (year, month) = (started.year(), started.month());
-                    if first_of_month.get(&(year, month)) == Some(&backup.id) {
-                        (true, Rule::FirstOfMonth { year, month })
-                    } else {
-                        (false, Rule::NotFirstOfMonth { year, month })
-                    }
-                }
-            };
+            let (keep, rule) = decide(backup);
             Decision {
                 id: backup.id,
                 keep,
@@ -211,11 +276,7 @@ pub fn retention_decisions(
         .collect()
 }
 
-fn keep_earliest(slot: &mut BackupId, candidate: BackupId) {
-    if candidate.cmp(slot) == Ordering::Less {
-        *slot = candidate;
-    }
-}
-
+#[cfg(test)]
+mod simulation;
 #[cfg(test)]
 mod tests;

@@ -1,7 +1,4 @@
-use std::collections::{BTreeSet, HashMap};
-
-use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Timelike, Utc};
-use proptest::prelude::*;
+//! The rules at their edges, one example each.
 
 use super::*;
 
@@ -15,6 +12,7 @@ fn complete(text: &str) -> BackupSummary {
     BackupSummary {
         id: BackupId::from_time(at(text)),
         state: BackupState::Complete,
+        size_bytes: Some(1_000),
     }
 }
 
@@ -22,14 +20,29 @@ fn incomplete(text: &str) -> BackupSummary {
     BackupSummary {
         id: BackupId::from_time(at(text)),
         state: BackupState::Incomplete,
+        size_bytes: None,
     }
 }
 
-fn decide(backups: &[BackupSummary], now: &str) -> Vec<(bool, String)> {
-    retention_decisions(backups, at(now), &RetentionPolicy::default())
+fn decide_with(
+    backups: &[BackupSummary],
+    now: &str,
+    policy: &RetentionPolicy,
+) -> Vec<(bool, String)> {
+    let decisions = retention_decisions(backups, at(now), policy);
+    assert_eq!(
+        decisions.iter().map(|d| d.id).collect::<Vec<_>>(),
+        backups.iter().map(|b| b.id).collect::<Vec<_>>(),
+        "one decision per backup, in order"
+    );
+    decisions
         .into_iter()
         .map(|decision| (decision.keep, decision.rule.to_string()))
         .collect()
+}
+
+fn decide(backups: &[BackupSummary], now: &str) -> Vec<(bool, String)> {
+    decide_with(backups, now, &RetentionPolicy::default())
 }
 
 fn kept(text: &str) -> (bool, String) {
@@ -40,20 +53,21 @@ fn deleted(text: &str) -> (bool, String) {
     (false, text.to_owned())
 }
 
-// The newest success is last in each example, so the others are decided by age.
-const NEWEST: &str = "2026-06-15T12:00:00Z";
+// In most examples the newest success is also "now", so the others are
+// decided by their age alone.
+const NOW: &str = "2026-06-15T12:00:00Z";
 
 #[test]
-fn exactly_31_days_old_is_no_longer_recent() {
+fn exactly_31_days_old_is_daily_and_a_second_less_is_recent() {
     let backups = [
         complete("2026-05-15T11:00:00Z"),
-        complete("2026-05-15T12:00:00Z"),
-        complete("2026-05-15T12:00:01Z"),
-        complete(NEWEST),
+        complete("2026-05-15T12:00:00Z"), // exactly 31 × 24 h
+        complete("2026-05-15T12:00:01Z"), // 31 days minus a second
+        complete(NOW),
     ];
     assert_eq!(
-        decide(&backups, NEWEST),
-        vec![
+        decide(&backups, NOW),
+        [
             kept("first backup of 2026-05-15"),
             deleted("not the first backup of 2026-05-15"),
             kept("younger than 31 days"),
@@ -63,286 +77,393 @@ fn exactly_31_days_old_is_no_longer_recent() {
 }
 
 #[test]
-fn exactly_one_year_old_is_still_daily_and_a_second_more_is_monthly() {
+fn exactly_one_year_old_is_monthly_and_a_second_less_is_daily() {
     let backups = [
         complete("2025-06-01T00:00:00Z"),
-        complete("2025-06-15T11:59:59Z"),
-        complete("2025-06-15T12:00:00Z"),
-        complete("2025-06-15T13:00:00Z"),
-        complete(NEWEST),
+        complete("2025-06-15T12:00:00Z"), // exactly 12 months
+        complete("2025-06-15T12:00:01Z"), // 12 months minus a second
+        complete(NOW),
     ];
     assert_eq!(
-        decide(&backups, NEWEST),
-        vec![
+        decide(&backups, NOW),
+        [
             kept("first backup of 2025-06"),
             deleted("not the first backup of 2025-06"),
-            // First of its day, though that day began more than a year ago.
-            deleted("not the first backup of 2025-06-15"),
+            // Daily, but 12:00:00 was the first of that day.
             deleted("not the first backup of 2025-06-15"),
             kept("newest successful backup"),
         ]
     );
     let backups = [
         complete("2025-06-15T12:00:00Z"),
+        complete("2025-06-15T12:00:01Z"),
         complete("2025-06-15T13:00:00Z"),
-        complete(NEWEST),
+        complete(NOW),
     ];
     assert_eq!(
-        decide(&backups, NEWEST),
-        vec![
+        decide(&backups, NOW)[..3],
+        [
+            kept("first backup of 2025-06"),
+            deleted("not the first backup of 2025-06-15"),
+            deleted("not the first backup of 2025-06-15"),
+        ]
+    );
+    let backups = [
+        complete("2025-06-15T12:00:01Z"),
+        complete("2025-06-15T13:00:00Z"),
+        complete(NOW),
+    ];
+    assert_eq!(
+        decide(&backups, NOW)[..2],
+        [
             kept("first backup of 2025-06-15"),
             deleted("not the first backup of 2025-06-15"),
-            kept("newest successful backup"),
         ]
     );
 }
 
 #[test]
-fn month_ends_and_the_leap_day() {
-    let leap = complete("2024-02-29T10:00:00Z");
-    let later_that_day = complete("2024-02-29T11:00:00Z");
-    let newest = complete("2025-03-05T00:00:00Z");
-    let backups = [leap, later_that_day, newest];
-    // 2025-02-28 minus 12 months is 2024-02-28: the leap day is within the year.
-    assert_eq!(
-        decide(&backups, "2025-02-28T10:00:00Z")[..2],
-        [
-            kept("first backup of 2024-02-29"),
-            deleted("not the first backup of 2024-02-29")
-        ]
-    );
-    // 2025-03-01 minus 12 months is 2024-03-01: the leap day is monthly now,
-    // and the first of February 2024 among those given.
-    assert_eq!(
-        decide(&backups, "2025-03-01T10:00:00Z")[..2],
-        [
-            kept("first backup of 2024-02"),
-            deleted("not the first backup of 2024-02")
-        ]
-    );
-    // On a leap day, a year back is 2023-02-28 (chrono clamps to the month end).
+fn two_backups_of_a_day_in_the_daily_band_keep_the_first() {
+    // Given out of order: "first" is by start time, not by position.
     let backups = [
-        complete("2023-02-28T09:00:00Z"),
-        complete("2023-02-28T10:00:00Z"),
-        complete("2023-02-28T11:00:00Z"),
-        complete("2024-02-29T09:00:00Z"),
+        complete("2026-03-04T17:30:00Z"),
+        complete("2026-03-04T00:00:00Z"),
+        incomplete("2026-03-03T23:59:59Z"),
+        complete(NOW),
     ];
     assert_eq!(
-        decide(&backups, "2024-02-29T10:00:00Z")[..3],
+        decide(&backups, NOW)[..2],
         [
-            kept("first backup of 2023-02"),
-            // Exactly one year old: daily, and not the first of its day.
-            deleted("not the first backup of 2023-02-28"),
-            deleted("not the first backup of 2023-02-28"),
+            deleted("not the first backup of 2026-03-04"),
+            kept("first backup of 2026-03-04"),
         ]
     );
-    // January 31st and February 1st are different days and months.
+}
+
+#[test]
+fn a_failed_backup_is_never_the_first_of_its_day_or_month() {
     let backups = [
-        complete("2026-01-31T23:00:00Z"),
+        incomplete("2026-03-04T00:00:00Z"),
+        complete("2026-03-04T01:00:00Z"),
+        incomplete("2024-11-01T00:00:00Z"),
+        complete("2024-11-01T01:00:00Z"),
+        complete(NOW),
+    ];
+    assert_eq!(
+        decide(&backups, NOW)[..4],
+        [
+            deleted("incomplete for more than 24 hours"),
+            kept("first backup of 2026-03-04"),
+            deleted("incomplete for more than 24 hours"),
+            kept("first backup of 2024-11"),
+        ]
+    );
+}
+
+#[test]
+fn month_ends_are_different_days_and_months() {
+    let backups = [
+        complete("2026-01-31T23:59:59Z"),
         complete("2026-02-01T00:00:00Z"),
         complete("2026-02-01T01:00:00Z"),
-        complete(NEWEST),
+        complete("2025-01-31T23:59:59Z"),
+        complete("2025-02-01T00:00:00Z"),
+        complete("2025-02-28T23:59:59Z"),
+        complete(NOW),
     ];
     assert_eq!(
-        decide(&backups, NEWEST)[..3],
+        decide(&backups, NOW)[..6],
         [
             kept("first backup of 2026-01-31"),
             kept("first backup of 2026-02-01"),
             deleted("not the first backup of 2026-02-01"),
+            kept("first backup of 2025-01"),
+            kept("first backup of 2025-02"),
+            deleted("not the first backup of 2025-02"),
         ]
     );
 }
 
 #[test]
-fn the_newest_success_survives_any_age_and_incomplete_ones_get_a_day() {
+fn months_back_from_a_month_end_clamp_to_the_shorter_month() {
+    let policy = RetentionPolicy {
+        keep_all_for_days: 7,
+        keep_daily_for_months: 1,
+        incomplete_grace_hours: 24,
+    };
+    // 2026-03-31T12:00 minus one month is 2026-02-28T12:00 (not March 3rd).
     let backups = [
-        complete("2022-03-01T00:00:00Z"),
-        complete("2023-01-10T05:00:00Z"),
-        incomplete("2026-06-14T11:00:00Z"),
-        incomplete("2026-06-14T13:00:00Z"),
-        incomplete("2020-01-01T00:00:00Z"),
+        complete("2026-02-01T00:00:00Z"),
+        complete("2026-02-28T12:00:00Z"),
+        complete("2026-02-28T12:00:01Z"),
+        complete("2026-03-01T00:00:00Z"),
+        complete("2026-03-01T01:00:00Z"),
+        complete("2026-03-31T11:00:00Z"),
     ];
     assert_eq!(
-        decide(&backups, NEWEST),
-        vec![
-            kept("first backup of 2022-03"),
+        decide_with(&backups, "2026-03-31T12:00:00Z", &policy),
+        [
+            kept("first backup of 2026-02"),
+            deleted("not the first backup of 2026-02"),
+            deleted("not the first backup of 2026-02-28"),
+            kept("first backup of 2026-03-01"),
+            deleted("not the first backup of 2026-03-01"),
             kept("newest successful backup"),
-            deleted("incomplete for more than 24 hours"),
-            kept("incomplete for less than 24 hours, may still be running"),
-            deleted("incomplete for more than 24 hours"),
         ]
     );
 }
 
 #[test]
-fn periods_are_configurable_and_checked() {
+fn a_leap_day_backup_a_year_later() {
+    let backups = [
+        complete("2024-02-28T10:00:00Z"),
+        complete("2024-02-29T10:00:00Z"),
+        complete("2024-02-29T11:00:00Z"),
+        complete("2025-03-05T00:00:00Z"),
+    ];
+    // 2025-02-28T10:00 minus 12 months is 2024-02-28T10:00: the 28th is
+    // exactly a year old, so monthly; the leap day is still daily.
+    assert_eq!(
+        decide(&backups, "2025-02-28T10:00:00Z")[..3],
+        [
+            kept("first backup of 2024-02"),
+            kept("first backup of 2024-02-29"),
+            deleted("not the first backup of 2024-02-29"),
+        ]
+    );
+    // 2025-03-01T10:00 minus 12 months is 2024-03-01T10:00: all monthly.
+    assert_eq!(
+        decide(&backups, "2025-03-01T10:00:00Z")[..3],
+        [
+            kept("first backup of 2024-02"),
+            deleted("not the first backup of 2024-02"),
+            deleted("not the first backup of 2024-02"),
+        ]
+    );
+}
+
+#[test]
+fn on_a_leap_day_a_year_back_is_february_28th() {
+    let backups = [
+        complete("2023-02-28T09:00:00Z"),
+        complete("2023-02-28T10:00:00Z"),
+        complete("2023-02-28T11:00:00Z"),
+        complete("2023-03-01T00:00:00Z"),
+        complete("2024-01-29T10:00:00Z"),
+        complete("2024-01-29T10:00:01Z"),
+        complete("2024-02-29T09:00:00Z"),
+    ];
+    assert_eq!(
+        decide(&backups, "2024-02-29T10:00:00Z"),
+        [
+            kept("first backup of 2023-02"),
+            // Exactly one year old (chrono clamps 2023-02-29 to the 28th).
+            deleted("not the first backup of 2023-02"),
+            deleted("not the first backup of 2023-02-28"),
+            kept("first backup of 2023-03-01"),
+            // Exactly 31 days before the leap day, and a second less.
+            kept("first backup of 2024-01-29"),
+            kept("younger than 31 days"),
+            kept("newest successful backup"),
+        ]
+    );
+}
+
+#[test]
+fn the_newest_success_survives_any_age() {
+    let backups = [
+        complete("2023-06-01T00:00:00Z"),
+        complete("2023-06-10T05:00:00Z"),
+        incomplete("2026-06-15T11:00:00Z"),
+    ];
+    assert_eq!(
+        decide(&backups, NOW),
+        [
+            kept("first backup of 2023-06"),
+            // Three years old and not the first of its month.
+            kept("newest successful backup"),
+            kept("incomplete, may still be running"),
+        ]
+    );
+}
+
+#[test]
+fn an_incomplete_backup_gets_24_hours() {
+    let backups = [
+        incomplete("2026-06-14T11:00:00Z"), // 25 hours
+        incomplete("2026-06-14T11:59:59Z"), // 24 hours and a second
+        incomplete("2026-06-14T12:00:00Z"), // exactly 24 hours
+        incomplete("2026-06-14T13:00:00Z"), // 23 hours
+        incomplete("2020-01-01T00:00:00Z"),
+        complete("2026-06-01T00:00:00Z"),
+    ];
+    assert_eq!(
+        decide(&backups, NOW),
+        [
+            deleted("incomplete for more than 24 hours"),
+            deleted("incomplete for more than 24 hours"),
+            kept("incomplete, may still be running"),
+            kept("incomplete, may still be running"),
+            deleted("incomplete for more than 24 hours"),
+            kept("newest successful backup"),
+        ]
+    );
+}
+
+#[test]
+fn backups_dated_after_now_are_kept() {
+    let backups = [
+        complete("2026-06-16T00:00:00Z"),
+        incomplete("2026-06-20T00:00:00Z"),
+        complete("2026-06-17T00:00:00Z"),
+        complete("2026-06-15T11:00:00Z"),
+    ];
+    assert_eq!(
+        decide(&backups, NOW),
+        [
+            kept("younger than 31 days"),
+            kept("incomplete, may still be running"),
+            kept("newest successful backup"),
+            kept("younger than 31 days"),
+        ]
+    );
+}
+
+#[test]
+fn nothing_to_decide() {
+    assert!(retention_decisions(&[], at(NOW), &RetentionPolicy::default()).is_empty());
+}
+
+#[test]
+fn every_rule_says_why_in_a_sentence() {
+    let day = NaiveDate::from_ymd_opt(2026, 3, 4).unwrap();
+    for (rule, text) in [
+        (Rule::NewestSuccess, "newest successful backup"),
+        (Rule::Recent { days: 31 }, "younger than 31 days"),
+        (Rule::Recent { days: 1 }, "younger than 1 day"),
+        (Rule::FirstOfDay(day), "first backup of 2026-03-04"),
+        (
+            Rule::NotFirstOfDay(day),
+            "not the first backup of 2026-03-04",
+        ),
+        (
+            Rule::FirstOfMonth {
+                year: 2025,
+                month: 11,
+            },
+            "first backup of 2025-11",
+        ),
+        (
+            Rule::NotFirstOfMonth {
+                year: 2025,
+                month: 3,
+            },
+            "not the first backup of 2025-03",
+        ),
+        (
+            Rule::IncompleteInProgress { hours: 24 },
+            "incomplete, may still be running",
+        ),
+        (
+            Rule::IncompleteExpired { hours: 24 },
+            "incomplete for more than 24 hours",
+        ),
+    ] {
+        assert_eq!(rule.to_string(), text);
+    }
+}
+
+#[test]
+fn the_periods_are_configurable() {
     let policy = RetentionPolicy {
         keep_all_for_days: 2,
         keep_daily_for_months: 1,
         incomplete_grace_hours: 1,
     };
-    assert!(policy.validate().is_ok());
+    assert_eq!(policy.validate(), Ok(()));
     let backups = [
         complete("2026-06-12T10:00:00Z"),
         complete("2026-06-12T11:00:00Z"),
-        complete("2026-06-14T11:00:00Z"),
-        complete(NEWEST),
+        complete("2026-06-13T12:00:01Z"),
+        incomplete("2026-06-15T10:59:59Z"),
+        complete(NOW),
     ];
-    let keep: Vec<bool> = retention_decisions(&backups, at(NEWEST), &policy)
-        .iter()
-        .map(|decision| decision.keep)
-        .collect();
-    assert_eq!(keep, [true, false, true, true]);
-    for bad in [
+    assert_eq!(
+        decide_with(&backups, NOW, &policy),
+        [
+            kept("first backup of 2026-06-12"),
+            deleted("not the first backup of 2026-06-12"),
+            kept("younger than 2 days"),
+            deleted("incomplete for more than 1 hour"),
+            kept("newest successful backup"),
+        ]
+    );
+}
+
+#[test]
+fn a_policy_reads_from_configuration_with_defaults_for_what_is_missing() {
+    let policy: RetentionPolicy = serde_json::from_str(r#"{"keep_all_for_days": 14}"#).unwrap();
+    assert_eq!(
+        policy,
         RetentionPolicy {
-            keep_all_for_days: 0,
-            ..RetentionPolicy::default()
-        },
-        RetentionPolicy {
-            keep_daily_for_months: 1,
-            keep_all_for_days: 40,
-            ..RetentionPolicy::default()
-        },
-        RetentionPolicy {
-            incomplete_grace_hours: 0,
-            ..RetentionPolicy::default()
-        },
+            keep_all_for_days: 14,
+            keep_daily_for_months: 12,
+            incomplete_grace_hours: 24,
+        }
+    );
+    let policy: RetentionPolicy = serde_json::from_str("{}").unwrap();
+    assert_eq!(policy, RetentionPolicy::default());
+    assert_eq!(
+        serde_json::to_value(policy).unwrap(),
+        serde_json::json!({
+            "keep_all_for_days": 31,
+            "keep_daily_for_months": 12,
+            "incomplete_grace_hours": 24,
+        })
+    );
+}
+
+#[test]
+fn a_policy_without_bands_is_refused() {
+    assert_eq!(RetentionPolicy::default().validate(), Ok(()));
+    let valid_edge = RetentionPolicy {
+        keep_all_for_days: 28,
+        keep_daily_for_months: 1,
+        incomplete_grace_hours: 1,
+    };
+    assert_eq!(valid_edge.validate(), Ok(()));
+    for (bad, says) in [
+        (
+            RetentionPolicy {
+                keep_all_for_days: 0,
+                ..RetentionPolicy::default()
+            },
+            "keep_all_for_days must be at least 1",
+        ),
+        (
+            RetentionPolicy {
+                keep_all_for_days: 29,
+                keep_daily_for_months: 1,
+                ..RetentionPolicy::default()
+            },
+            "keep_daily_for_months (1) must last at least keep_all_for_days (29)",
+        ),
+        (
+            RetentionPolicy {
+                keep_daily_for_months: 0,
+                ..RetentionPolicy::default()
+            },
+            "keep_daily_for_months (0)",
+        ),
+        (
+            RetentionPolicy {
+                incomplete_grace_hours: 0,
+                ..RetentionPolicy::default()
+            },
+            "incomplete_grace_hours must be at least 1",
+        ),
     ] {
-        assert!(bad.validate().is_err(), "{bad:?}");
-    }
-    assert!(RetentionPolicy::default().validate().is_ok());
-}
-
-// --- The simulation -------------------------------------------------------
-
-/// The policy restated independently: by explicit calendar arithmetic and
-/// string grouping, over the backups as they stand.
-fn reference_kept(backups: &[BackupSummary], now: DateTime<Utc>) -> BTreeSet<BackupId> {
-    let complete: Vec<BackupId> = backups
-        .iter()
-        .filter(|b| b.state == BackupState::Complete)
-        .map(|b| b.id)
-        .collect();
-    let mut earliest_by_day: HashMap<String, BackupId> = HashMap::new();
-    let mut earliest_by_month: HashMap<String, BackupId> = HashMap::new();
-    for id in &complete {
-        let t = id.started_at();
-        let day = format!("{:04}-{:02}-{:02}", t.year(), t.month(), t.day());
-        let month = format!("{:04}-{:02}", t.year(), t.month());
-        for (map, key) in [(&mut earliest_by_day, day), (&mut earliest_by_month, month)] {
-            let entry = map.entry(key).or_insert(*id);
-            if id.started_at() < entry.started_at() {
-                *entry = *id;
-            }
-        }
-    }
-    // One year back: same day and time, the day clamped to the month's length.
-    let (year, month) = (now.year() - 1, now.month());
-    let last_day = (28..=31)
-        .rev()
-        .find(|day| NaiveDate::from_ymd_opt(year, month, *day).is_some())
-        .unwrap_or(28);
-    let year_back = Utc
-        .with_ymd_and_hms(
-            year,
-            month,
-            now.day().min(last_day),
-            now.hour(),
-            now.minute(),
-            now.second(),
-        )
-        .single()
-        .expect("a valid instant");
-    let newest = complete.iter().max().copied();
-    let mut keep = BTreeSet::new();
-    for backup in backups {
-        let t = backup.id.started_at();
-        let age_seconds = now.timestamp() - t.timestamp();
-        let kept = match backup.state {
-            BackupState::Incomplete => age_seconds <= 24 * 3600,
-            BackupState::Complete => {
-                let day = format!("{:04}-{:02}-{:02}", t.year(), t.month(), t.day());
-                let month = format!("{:04}-{:02}", t.year(), t.month());
-                Some(backup.id) == newest
-                    || age_seconds < 31 * 86_400
-                    || (t >= year_back && earliest_by_day[&day] == backup.id)
-                    || (t < year_back && earliest_by_month[&month] == backup.id)
-            }
-        };
-        if kept {
-            keep.insert(backup.id);
-        }
-    }
-    keep
-}
-
-#[derive(Debug, Clone, Copy)]
-enum Hour {
-    Success,
-    Failure,
-    Nothing,
-}
-
-fn hour() -> impl Strategy<Value = Hour> {
-    prop_oneof![
-        8 => Just(Hour::Success),
-        1 => Just(Hour::Failure),
-        1 => Just(Hour::Nothing),
-    ]
-}
-
-proptest! {
-    #![proptest_config(ProptestConfig::with_cases(8))]
-
-    /// Two years of hourly backups (crossing the 2024 leap day and two year
-    /// ends), pruned once a simulated day at a random minute.
-    #[test]
-    fn two_years_of_hourly_backups_pruned_daily(
-        hours in proptest::collection::vec(hour(), 2 * 366 * 24),
-        // Minute 0 prunes at the very second of a backup: the boundaries are hit exactly.
-        prune_minutes in proptest::collection::vec(prop_oneof![Just(0u32), 0u32..60], 2 * 366),
-    ) {
-        let start = at("2023-12-30T05:00:00Z");
-        let policy = RetentionPolicy::default();
-        let mut stored: Vec<BackupSummary> = Vec::new();
-        for (index, outcome) in hours.iter().enumerate() {
-            let started = start + TimeDelta::hours(index as i64);
-            let id = BackupId::from_time(started + TimeDelta::seconds(7));
-            match outcome {
-                Hour::Success => stored.push(BackupSummary { id, state: BackupState::Complete }),
-                Hour::Failure => stored.push(BackupSummary { id, state: BackupState::Incomplete }),
-                Hour::Nothing => {}
-            }
-            if index % 24 != 23 {
-                continue;
-            }
-            let now = started
-                + TimeDelta::seconds(7 + 60 * i64::from(prune_minutes[index / 24]));
-            let newest_success = stored
-                .iter()
-                .filter(|b| b.state == BackupState::Complete)
-                .map(|b| b.id)
-                .max();
-            let decisions = retention_decisions(&stored, now, &policy);
-            let kept: BTreeSet<BackupId> =
-                decisions.iter().filter(|d| d.keep).map(|d| d.id).collect();
-            let expected = reference_kept(&stored, now);
-            let wrongly_kept: Vec<_> = kept.difference(&expected).collect();
-            let wrongly_deleted: Vec<_> = expected.difference(&kept).collect();
-            prop_assert!(
-                wrongly_kept.is_empty() && wrongly_deleted.is_empty(),
-                "at {}: kept but should go {:?}; deleted but should stay {:?}",
-                now, wrongly_kept, wrongly_deleted
-            );
-            if let Some(newest) = newest_success {
-                prop_assert!(kept.contains(&newest), "the newest success {} was deleted", newest);
-            }
-            stored.retain(|backup| kept.contains(&backup.id));
-            let again = retention_decisions(&stored, now, &policy);
-            prop_assert!(again.iter().all(|d| d.keep), "a second prune at {} deletes", now);
-        }
-        // After two years: one a month for the oldest part, at most one a day
-        // in the year before, everything in the last 31 days.
-        prop_assert!(stored.len() < 31 * 24 + 366 + 13);
+        let error = bad.validate().unwrap_err().to_string();
+        assert!(error.contains(says), "{bad:?}: {error}");
     }
 }
