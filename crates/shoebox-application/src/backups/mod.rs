@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 use shoebox_domain::{
     backups::{
         BACKUP_PREFIX, BackupId, BackupManifest, BackupObjectKind, BackupState, BackupSummary,
-        Decision, RetentionPolicy, VerificationRecord, retention_decisions,
+        Decision, MANIFEST_FORMAT, RetentionPolicy, VerificationRecord, retention_decisions,
     },
     storage::{ObjectKey, ObjectPrefix},
 };
@@ -158,7 +158,7 @@ impl BackupService {
         };
         let stored = writer.finish().await?;
         let manifest = BackupManifest {
-            format: BackupManifest::format(),
+            format: MANIFEST_FORMAT,
             id,
             started_at: id.started_at(),
             finished_at: self.stores.clock.now(),
@@ -247,7 +247,11 @@ impl BackupService {
             .list_summaries()
             .await?
             .into_iter()
-            .map(|(id, state)| BackupSummary { id, state })
+            .map(|(id, state)| BackupSummary {
+                id,
+                state,
+                size_bytes: None,
+            })
             .collect();
         let decisions = retention_decisions(&summaries, now, &self.retention);
         if !dry_run {
