@@ -134,17 +134,24 @@ pub(crate) fn redact_url(url: &str) -> String {
     format!("{scheme}{authority}{tail}")
 }
 
-/// Splits a libpq URL into the URL without its password (safe on a command
-/// line, where other users of the machine can read it) and the password
-/// (for the `PGPASSWORD` environment variable), percent-decoded. Returns
-/// `None` for anything that is not a URL.
-pub(crate) fn split_password(url: &str) -> Option<(String, Option<String>)> {
+/// A libpq URL's scheme, authority (`user:password@hosts`) and the rest
+/// (`/database?query`); `None` for anything that is not a URL.
+fn url_parts(url: &str) -> Option<(&'static str, &str, &str)> {
     let scheme = URL_SCHEMES
         .iter()
         .find(|scheme| url.starts_with(**scheme))?;
     let rest = &url[scheme.len()..];
     let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
     let (authority, tail) = rest.split_at(authority_end);
+    Some((scheme, authority, tail))
+}
+
+/// Splits a libpq URL into the URL without its password (safe on a command
+/// line, where other users of the machine can read it) and the password
+/// (for the `PGPASSWORD` environment variable), percent-decoded. Returns
+/// `None` for anything that is not a URL.
+pub(crate) fn split_password(url: &str) -> Option<(String, Option<String>)> {
+    let (scheme, authority, tail) = url_parts(url)?;
     let mut password = None;
     let authority = match authority.rsplit_once('@') {
         Some((user_info, hosts)) => match user_info.split_once(':') {
@@ -204,12 +211,7 @@ fn percent_decode(text: &str) -> String {
 
 /// The same server and credentials, another database.
 pub(crate) fn with_database(url: &str, database: &str) -> Option<String> {
-    let scheme = URL_SCHEMES
-        .iter()
-        .find(|scheme| url.starts_with(**scheme))?;
-    let rest = &url[scheme.len()..];
-    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
-    let (authority, tail) = rest.split_at(authority_end);
+    let (scheme, authority, tail) = url_parts(url)?;
     let query = tail.split_once('?').map(|(_, query)| query);
     Some(match query {
         Some(query) => format!("{scheme}{authority}/{database}?{query}"),

@@ -185,35 +185,19 @@ impl BackupService {
     /// Every backup in the store, oldest first, with manifests and the
     /// latest verification.
     pub async fn list(&self) -> Result<Vec<BackupListing>, BackupError> {
-        let mut found: BTreeMap<BackupId, (Option<u64>, bool, bool)> = BTreeMap::new();
-        let prefix = ObjectPrefix::parse(BACKUP_PREFIX.trim_end_matches('/'))
-            .map_err(|error| anyhow::anyhow!("{error}"))?;
-        let mut objects = self.stores.blobs.list(&prefix);
-        while let Some(meta) = objects.next().await {
-            let meta = meta?;
-            let Some((id, kind)) = BackupId::from_key(meta.key.as_str()) else {
-                continue;
-            };
-            let entry = found.entry(id).or_insert((None, false, false));
-            match kind {
-                BackupObjectKind::Dump => entry.0 = Some(meta.size),
-                BackupObjectKind::Manifest => entry.1 = true,
-                BackupObjectKind::Verification => entry.2 = true,
-            }
-        }
-        drop(objects);
+        let found = self.scan().await?;
         let mut listings = Vec::with_capacity(found.len());
-        for (id, (size, has_manifest, has_verification)) in found {
-            let Some(size) = size else {
+        for (id, found) in found {
+            let Some(size) = found.dump_size else {
                 // A manifest or record whose dump was pruned: nothing to list.
                 continue;
             };
-            let manifest = if has_manifest {
+            let manifest = if found.manifest {
                 Some(self.manifest(id).await?)
             } else {
                 None
             };
-            let verification = if has_verification {
+            let verification = if found.verification {
                 self.read_json::<VerificationRecord>(&id.verification_key())
                     .await
                     .ok()
@@ -477,26 +461,13 @@ impl BackupService {
 
     /// Dumps and manifests found, by id.
     async fn list_summaries(&self) -> Result<Vec<(BackupId, BackupState)>, BackupError> {
-        let prefix = ObjectPrefix::parse(BACKUP_PREFIX.trim_end_matches('/'))
-            .map_err(|error| anyhow::anyhow!("{error}"))?;
-        let mut found: BTreeMap<BackupId, (bool, bool)> = BTreeMap::new();
-        let mut objects = self.stores.blobs.list(&prefix);
-        while let Some(meta) = objects.next().await {
-            let meta = meta?;
-            if let Some((id, kind)) = BackupId::from_key(meta.key.as_str()) {
-                let entry = found.entry(id).or_default();
-                match kind {
-                    BackupObjectKind::Dump => entry.0 = true,
-                    BackupObjectKind::Manifest => entry.1 = true,
-                    BackupObjectKind::Verification => {}
-                }
-            }
-        }
-        Ok(found
+        Ok(self
+            .scan()
+            .await?
             .into_iter()
-            .filter(|(_, (dump, _))| *dump)
-            .map(|(id, (_, manifest))| {
-                let state = if manifest {
+            .filter(|(_, found)| found.dump_size.is_some())
+            .map(|(id, found)| {
+                let state = if found.manifest {
                     BackupState::Complete
                 } else {
                     BackupState::Incomplete
@@ -505,6 +476,35 @@ impl BackupService {
             })
             .collect())
     }
+
+    /// One listing of the store: which objects each backup has.
+    async fn scan(&self) -> Result<BTreeMap<BackupId, Found>, BackupError> {
+        let prefix = ObjectPrefix::parse(BACKUP_PREFIX.trim_end_matches('/'))
+            .map_err(|error| anyhow::anyhow!("{error}"))?;
+        let mut found: BTreeMap<BackupId, Found> = BTreeMap::new();
+        let mut objects = self.stores.blobs.list(&prefix);
+        while let Some(meta) = objects.next().await {
+            let meta = meta?;
+            let Some((id, kind)) = BackupId::from_key(meta.key.as_str()) else {
+                continue;
+            };
+            let entry = found.entry(id).or_default();
+            match kind {
+                BackupObjectKind::Dump => entry.dump_size = Some(meta.size),
+                BackupObjectKind::Manifest => entry.manifest = true,
+                BackupObjectKind::Verification => entry.verification = true,
+            }
+        }
+        Ok(found)
+    }
+}
+
+/// The objects of one backup that a listing found.
+#[derive(Debug, Default)]
+struct Found {
+    dump_size: Option<u64>,
+    manifest: bool,
+    verification: bool,
 }
 
 fn key(raw: &str) -> Result<ObjectKey, BackupError> {
