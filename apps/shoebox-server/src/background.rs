@@ -28,15 +28,17 @@ impl Background {
             application.job_handlers()?,
             settings.worker.clone(),
         );
-        let scheduler = settings.worker.scheduler.then(|| {
-            Scheduler::new(
+        let scheduler = if settings.worker.scheduler {
+            Some(Scheduler::new(
                 Arc::clone(&application.clock),
                 Arc::new(shoebox_postgres::PostgresScheduleLedger::new(
                     &application.database,
                 )),
-                application.scheduled_tasks(),
-            )
-        });
+                application.scheduled_tasks()?,
+            ))
+        } else {
+            None
+        };
         Ok(Self { worker, scheduler })
     }
 

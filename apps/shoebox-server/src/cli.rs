@@ -1,8 +1,10 @@
 //! The command line of `shoebox`.
 
-use std::{io::Write, process::ExitCode};
+use std::{io::Write, path::PathBuf, process::ExitCode};
 
 use clap::{Args, Parser, Subcommand};
+use secrecy::SecretString;
+use shoebox_application::backups::BackupSelector;
 
 use crate::{build_info, commands, settings::Settings};
 
@@ -31,6 +33,11 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Back up the database to the object store, list, prune, restore and verify backups.
+    Backup {
+        #[command(subcommand)]
+        command: BackupCommand,
+    },
     /// Print the OpenAPI 3.1 document.
     Openapi,
     /// Inspect the configuration.
@@ -47,13 +54,13 @@ pub enum Command {
 pub struct BenchThumbnailArgs {
     /// The photo to make 400-pixel thumbnails of; prints `{"photos_per_second": x}`.
     #[arg(required_unless_present = "generate_sample")]
-    pub file: Option<std::path::PathBuf>,
+    pub file: Option<PathBuf>,
     /// How long to measure, in seconds.
     #[arg(long, default_value_t = 5)]
     pub seconds: u64,
     /// Write the 12-megapixel bench photo (a JPEG) to this path instead.
     #[arg(long, conflicts_with = "file")]
-    pub generate_sample: Option<std::path::PathBuf>,
+    pub generate_sample: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -88,6 +95,55 @@ pub enum UsersCommand {
         #[arg(long)]
         password_stdin: bool,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BackupCommand {
+    /// Back up now: pg_dump streamed to the store, the manifest written last.
+    Run,
+    /// List backups, oldest first: complete ones are restorable.
+    List {
+        /// One JSON object per line instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Delete the backups the retention policy no longer keeps.
+    Prune {
+        /// Print each backup with keep or delete and the rule that decided; delete nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Decide as of this moment (RFC 3339, e.g. 2027-01-01T00:00:00Z) instead of now; only with --dry-run.
+        #[arg(long, requires = "dry_run", value_parser = parse_moment)]
+        now: Option<chrono::DateTime<chrono::Utc>>,
+    },
+    /// Restore a backup (an id from `list`, or `latest`), then migrate to this binary's schema.
+    Restore {
+        /// A backup id such as 20261204T061500Z, or `latest`.
+        backup: BackupSelector,
+        /// The database to restore into (a postgres:// URL); the configured one by default.
+        #[arg(long, env = "SHOEBOX_RESTORE_TARGET", hide_env_values = true)]
+        target: Option<SecretString>,
+        /// Replace the contents of a database that is not empty.
+        #[arg(long)]
+        force: bool,
+        /// The age identity file, for an encrypted backup (default: backup.identity_file).
+        #[arg(long)]
+        identity: Option<PathBuf>,
+    },
+    /// Restore a backup into a scratch database, compare it with its manifest, drop it, record the result.
+    Verify {
+        /// A backup id such as 20261204T061500Z, or `latest`.
+        backup: BackupSelector,
+        /// The age identity file, for an encrypted backup (default: backup.identity_file).
+        #[arg(long)]
+        identity: Option<PathBuf>,
+    },
+}
+
+fn parse_moment(text: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
+    chrono::DateTime::parse_from_rfc3339(text)
+        .map(|moment| moment.to_utc())
+        .map_err(|error| format!("{error} (expected RFC 3339, e.g. 2027-01-01T00:00:00Z)"))
 }
 
 #[derive(Debug, Subcommand)]

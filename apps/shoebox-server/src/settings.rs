@@ -10,7 +10,9 @@ use std::{collections::HashMap, path::PathBuf};
 
 use config::{Config, Environment, File};
 use serde::{Deserialize, Serialize};
-use shoebox_application::{AuthSettings, PhotoSettings, jobs::WorkerSettings};
+use shoebox_application::{
+    AuthSettings, PhotoSettings, backups::BackupSettings, jobs::WorkerSettings,
+};
 use shoebox_crypto::PasswordHashingSettings;
 use shoebox_http::HttpSettings;
 use shoebox_object_store::StorageSettings;
@@ -43,6 +45,8 @@ pub struct Settings {
     pub photos: PhotoSettings,
     /// Background jobs: `shoebox worker` and `shoebox serve --with-worker`.
     pub worker: WorkerSettings,
+    /// Backups (SPEC §7): retention, encryption, schedules.
+    pub backup: BackupSettings,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -135,6 +139,7 @@ impl Settings {
             .validate()
             .map_err(|e| SettingsError::Invalid(e.to_string()))?;
         self.photos.validate().map_err(SettingsError::Invalid)?;
+        self.backup.validate().map_err(SettingsError::Invalid)?;
         Ok(())
     }
 
@@ -228,6 +233,43 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(error.contains("worker.concurency"), "{error}");
+    }
+
+    #[test]
+    fn backup_settings_come_from_their_section_recipients_as_commas() {
+        let settings = Settings::load_from(vars(&[
+            ("SHOEBOX_BACKUP__RECIPIENTS", "age1aaa,age1bbb"),
+            ("SHOEBOX_BACKUP__RETENTION__KEEP_ALL_FOR_DAYS", "14"),
+            ("SHOEBOX_BACKUP__SCHEDULED", "false"),
+        ]))
+        .unwrap();
+        assert_eq!(settings.backup.recipients, ["age1aaa", "age1bbb"]);
+        assert_eq!(settings.backup.retention.keep_all_for_days, 14);
+        assert_eq!(settings.backup.retention.keep_daily_for_months, 12);
+        assert!(!settings.backup.scheduled);
+        for (name, value, key) in [
+            (
+                "SHOEBOX_BACKUP__RETENTION__KEEP_DAYS",
+                "3",
+                "backup.retention.keep_days",
+            ),
+            (
+                "SHOEBOX_BACKUP__RETENTION__KEEP_ALL_FOR_DAYS",
+                "0",
+                "keep_all_for_days",
+            ),
+            (
+                "SHOEBOX_BACKUP__RECIPIENTS",
+                "AGE-SECRET-KEY-1QQQ",
+                "backup.recipients",
+            ),
+        ] {
+            let error = Settings::load_from(vars(&[(name, value)]))
+                .unwrap_err()
+                .to_string();
+            assert!(error.contains(key), "{name}={value}: {error}");
+            assert!(!error.contains("1QQQ"), "a secret is echoed: {error}");
+        }
     }
 
     #[test]

@@ -6,25 +6,34 @@ use shoebox_application::{
     AccountService, AccountStores, AdministrationService, AlbumService, AuthenticationService,
     OperationsService, OrphanSweep, PhotoService, PhotoStores, ProvisioningService, SharingService,
     VariantMaker,
+    backups::{
+        BackupAdministrationService, BackupJob, BackupService, BackupSettings, BackupStores,
+        VerifyJob,
+    },
     jobs::{JobAdministrationService, JobHandlers, PurgeExpiredHandler, ScheduledTask},
 };
-use shoebox_crypto::Argon2PasswordHasher;
+use shoebox_crypto::{AgeDecryptor, AgeEncryptor, Argon2PasswordHasher};
 use shoebox_domain::jobs::PurgePolicy;
 use shoebox_http::{HttpState, ListingCache, UseCases};
 use shoebox_imaging::{MetadataLocationScrubber, RasterImageProcessor, StreamingImageInspector};
 use shoebox_object_store::ObjectStoreBlobStore;
 use shoebox_ports::{
     inbound::Provisioning,
-    outbound::{Clock, JobQueue, MaintenanceRepository, SystemClock},
+    outbound::{
+        ArchiveDecryptor, ArchiveEncryptor, Clock, JobQueue, MaintenanceRepository, SystemClock,
+    },
 };
 use shoebox_postgres::{
-    PostgresAlbumRepository, PostgresApiTokenRepository, PostgresDatabase,
+    PostgresAlbumRepository, PostgresApiTokenRepository, PostgresArchive, PostgresDatabase,
     PostgresInvitationRepository, PostgresJobQueue, PostgresLoginThrottleRepository,
     PostgresMaintenanceRepository, PostgresPhotoRepository, PostgresSchemaInspector,
     PostgresSessionRepository, PostgresShareLinkRepository, PostgresUserRepository,
 };
 
-use crate::{build_info::build_info, settings::Settings};
+use crate::{
+    build_info::{VERSION, build_info},
+    settings::Settings,
+};
 
 /// Everything a process needs, wired.
 #[derive(Clone)]
@@ -42,6 +51,9 @@ pub struct Application {
     pub photo_stores: PhotoStores,
     /// How old an unclaimed object must be before the sweeper removes it.
     orphan_grace: chrono::TimeDelta,
+    /// Backups of the configured database into the configured store.
+    pub backups: Arc<BackupService>,
+    backup_settings: BackupSettings,
 }
 
 impl fmt::Debug for Application {
@@ -80,6 +92,22 @@ impl Application {
             scrubber: Arc::new(MetadataLocationScrubber),
             clock: Arc::clone(&clock),
         };
+        let encryptor: Option<Arc<dyn ArchiveEncryptor>> = if settings.backup.recipients.is_empty()
+        {
+            None
+        } else {
+            Some(Arc::new(AgeEncryptor::new(&settings.backup.recipients)?))
+        };
+        let backups = Arc::new(BackupService::new(
+            BackupStores {
+                archive: Arc::new(PostgresArchive::new(settings.database()?)?),
+                blobs: Arc::clone(&photo_stores.blobs),
+                clock: Arc::clone(&clock),
+                encryptor,
+            },
+            settings.backup.retention,
+            VERSION,
+        ));
         let use_cases = UseCases {
             authentication: Arc::new(AuthenticationService::new(stores.clone(), &settings.auth)),
             accounts: Arc::new(AccountService::new(stores.clone())),
@@ -97,6 +125,12 @@ impl Application {
                 Arc::clone(&job_queue),
                 Arc::clone(&clock),
             )),
+            backups: Arc::new(BackupAdministrationService::new(
+                Arc::clone(&backups),
+                Arc::clone(&job_queue),
+                Arc::clone(&clock),
+                settings.backup.scheduled && settings.worker.scheduler,
+            )),
         };
         let provisioning = Arc::new(ProvisioningService::new(stores));
         Ok(Self {
@@ -109,6 +143,8 @@ impl Application {
             purge_policy: PurgePolicy::new(settings.auth.throttle_policy().window),
             photo_stores,
             orphan_grace: settings.photos.orphan_grace(),
+            backups,
+            backup_settings: settings.backup.clone(),
         })
     }
 
@@ -125,15 +161,44 @@ impl Application {
             self.photo_stores.clone(),
             self.orphan_grace,
         )))?;
+        handlers.register(Arc::new(BackupJob::new(Arc::clone(&self.backups))))?;
+        handlers.register(Arc::new(VerifyJob::new(
+            Arc::clone(&self.backups),
+            self.backup_identity(None)?,
+        )))?;
         Ok(handlers)
     }
 
+    /// The age identity that opens encrypted backups: `path`, else the
+    /// configured `backup.identity_file`, else none.
+    pub fn backup_identity(
+        &self,
+        path: Option<&std::path::Path>,
+    ) -> anyhow::Result<Option<Arc<dyn ArchiveDecryptor>>> {
+        let Some(path) = path.or(self.backup_settings.identity_file.as_deref()) else {
+            return Ok(None);
+        };
+        Ok(Some(Arc::new(AgeDecryptor::from_file(path)?)))
+    }
+
     /// What the scheduler enqueues, and when.
-    pub fn scheduled_tasks(&self) -> Vec<ScheduledTask> {
-        vec![
+    pub fn scheduled_tasks(&self) -> anyhow::Result<Vec<ScheduledTask>> {
+        let mut tasks = vec![
             PurgeExpiredHandler::scheduled_task(),
             OrphanSweep::scheduled_task(),
-        ]
+        ];
+        if self.backup_settings.scheduled {
+            let settings = &self.backup_settings;
+            tasks.push(BackupJob::scheduled_task(
+                settings.backup_schedule().map_err(anyhow::Error::msg)?,
+            ));
+            tasks.push(VerifyJob::scheduled_task(
+                settings
+                    .verification_schedule()
+                    .map_err(anyhow::Error::msg)?,
+            ));
+        }
+        Ok(tasks)
     }
 
     pub fn http_state(&self, settings: &Settings) -> HttpState {

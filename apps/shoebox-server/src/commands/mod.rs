@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 mod admin;
+mod backup;
 mod bench;
 mod demo;
 mod migrate;
@@ -30,6 +31,7 @@ pub async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
                 },
         } => admin::create_admin(&settings, &email, &display_name, password_stdin).await,
         Command::Seed { force } => admin::seed(&settings, force).await,
+        Command::Backup { command } => backup::backup(&settings, command).await,
         Command::Openapi => {
             let document = shoebox_http::openapi_document(build_info::VERSION);
             say(document.to_pretty_json()?);

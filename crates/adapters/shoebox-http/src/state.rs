@@ -3,8 +3,8 @@
 use std::{fmt, sync::Arc, time::Duration};
 
 use shoebox_ports::inbound::{
-    Accounts, Administration, Albums, Authentication, JobAdministration, Operations, Photos,
-    Sharing,
+    Accounts, Administration, Albums, Authentication, BackupAdministration, JobAdministration,
+    Operations, Photos, Sharing,
 };
 
 use crate::{HttpSettings, ListingCache};
@@ -20,6 +20,7 @@ pub struct UseCases {
     pub albums: Arc<dyn Albums>,
     pub sharing: Arc<dyn Sharing>,
     pub jobs: Arc<dyn JobAdministration>,
+    pub backups: Arc<dyn BackupAdministration>,
 }
 
 impl fmt::Debug for UseCases {

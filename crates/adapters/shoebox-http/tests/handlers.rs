@@ -82,6 +82,7 @@ async fn service(
             photos: Arc::new(shoebox_ports::inbound::MockPhotos::new()),
             albums: Arc::new(shoebox_ports::inbound::MockAlbums::new()),
             sharing: Arc::new(shoebox_ports::inbound::MockSharing::new()),
+            backups: Arc::new(shoebox_ports::inbound::MockBackupAdministration::new()),
         },
         settings: mocks.settings.unwrap_or_default(),
         build: BuildInfo {

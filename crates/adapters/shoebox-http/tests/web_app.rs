@@ -57,6 +57,7 @@ async fn service(
             photos: Arc::new(MockPhotos::new()),
             albums: Arc::new(MockAlbums::new()),
             sharing: Arc::new(MockSharing::new()),
+            backups: Arc::new(shoebox_ports::inbound::MockBackupAdministration::new()),
         },
         settings: Default::default(),
         build: BuildInfo {

@@ -24,6 +24,18 @@ use shoebox_ports::outbound::{
     RestoreError,
 };
 
+mod admin;
+mod handlers;
+mod settings;
+
+pub use admin::BackupAdministrationService;
+pub use handlers::{BackupJob, RUN_BACKUP_JOB, VERIFY_BACKUP_JOB, VerifyJob, run_backup_job};
+pub use settings::BackupSettings;
+pub use shoebox_ports::inbound::{BackupListing, BackupStatus};
+
+/// How many manifests and records a listing reads at once.
+const LISTING_READS: usize = 16;
+
 /// What the backup use cases need.
 #[derive(Clone)]
 pub struct BackupStores {
@@ -59,17 +71,6 @@ impl std::str::FromStr for BackupSelector {
             text.parse().map(Self::Id)
         }
     }
-}
-
-/// A backup as `list` shows it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BackupListing {
-    pub id: BackupId,
-    pub state: BackupState,
-    /// Bytes of the dump object.
-    pub size_bytes: u64,
-    pub manifest: Option<BackupManifest>,
-    pub verification: Option<VerificationRecord>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -120,9 +121,14 @@ impl BackupService {
         }
     }
 
+    /// Whether new backups are encrypted.
+    pub fn encrypts(&self) -> bool {
+        self.stores.encryptor.is_some()
+    }
+
     /// Dumps the database into the store; the manifest is written last.
     pub async fn run(&self) -> Result<BackupManifest, BackupError> {
-        let id = BackupId::from_time(self.stores.clock.now());
+        let id = self.fresh_id().await?;
         let dump_key = key(&id.dump_key())?;
         let dump = self.stores.archive.dump().await?;
         let (encryption, body) = match &self.stores.encryptor {
@@ -182,41 +188,102 @@ impl BackupService {
         Ok(manifest)
     }
 
+    /// The id of the current second, or of the next free one: two backups
+    /// started in the same second (a scheduled one and "back up now") must
+    /// not write over each other.
+    async fn fresh_id(&self) -> Result<BackupId, BackupError> {
+        let mut at = self.stores.clock.now();
+        for _ in 0..60 {
+            let id = BackupId::from_time(at);
+            match self.stores.blobs.head(&key(&id.dump_key())?).await {
+                Err(BlobError::NotFound) => return Ok(id),
+                Ok(_) => at += chrono::TimeDelta::seconds(1),
+                Err(error) => return Err(error.into()),
+            }
+        }
+        Err(anyhow::anyhow!("no free backup id within a minute of now").into())
+    }
+
     /// Every backup in the store, oldest first, with manifests and the
-    /// latest verification.
+    /// latest verification. Reads the small objects a few at a time.
     pub async fn list(&self) -> Result<Vec<BackupListing>, BackupError> {
         let found = self.scan().await?;
-        let mut listings = Vec::with_capacity(found.len());
-        for (id, found) in found {
-            let Some(size) = found.dump_size else {
+        futures_util::stream::iter(found)
+            .filter_map(|(id, found)| async move {
                 // A manifest or record whose dump was pruned: nothing to list.
-                continue;
-            };
-            let manifest = if found.manifest {
-                Some(self.manifest(id).await?)
+                found.dump_size.map(|size| (id, found, size))
+            })
+            .map(|(id, found, size)| self.listing(id, found, size))
+            .buffered(LISTING_READS)
+            .collect::<Vec<_>>()
+            .await
+            .into_iter()
+            .collect()
+    }
+
+    /// SPEC §7's metrics: one listing of the store and two small reads.
+    pub async fn status(&self) -> Result<BackupStatus, BackupError> {
+        let found = self.scan().await?;
+        let with_dump = || found.iter().filter(|(_, found)| found.dump_size.is_some());
+        let retained = with_dump().filter(|(_, found)| found.manifest).count() as u64;
+        let incomplete = with_dump().filter(|(_, found)| !found.manifest).count() as u64;
+        let last_success = match with_dump().filter(|(_, found)| found.manifest).last() {
+            Some((id, _)) => Some(self.manifest(*id).await?),
+            None => None,
+        };
+        // The daily drill verifies the newest backup, so the newest record
+        // is the last verification.
+        let last_verification = match with_dump().filter(|(_, found)| found.verification).last() {
+            Some((id, _)) => self
+                .read_json::<VerificationRecord>(&id.verification_key())
+                .await
+                .ok(),
+            None => None,
+        };
+        Ok(BackupStatus {
+            last_success,
+            retained,
+            incomplete,
+            last_verification,
+        })
+    }
+
+    async fn listing(
+        &self,
+        id: BackupId,
+        found: Found,
+        size_bytes: u64,
+    ) -> Result<BackupListing, BackupError> {
+        let manifest = if found.manifest {
+            match self.manifest(id).await {
+                Ok(manifest) => Some(manifest),
+                Err(BackupError::Damaged { reason, .. }) => {
+                    tracing::warn!(backup = %id, %reason, "unreadable manifest; listed as incomplete");
+                    None
+                }
+                Err(error) => return Err(error),
+            }
+        } else {
+            None
+        };
+        let verification = if found.verification {
+            self.read_json::<VerificationRecord>(&id.verification_key())
+                .await
+                .ok()
+        } else {
+            None
+        };
+        Ok(BackupListing {
+            id,
+            state: if manifest.is_some() {
+                BackupState::Complete
             } else {
-                None
-            };
-            let verification = if found.verification {
-                self.read_json::<VerificationRecord>(&id.verification_key())
-                    .await
-                    .ok()
-            } else {
-                None
-            };
-            listings.push(BackupListing {
-                id,
-                state: if manifest.is_some() {
-                    BackupState::Complete
-                } else {
-                    BackupState::Incomplete
-                },
-                size_bytes: size,
-                manifest,
-                verification,
-            });
-        }
-        Ok(listings)
+                BackupState::Incomplete
+            },
+            size_bytes,
+            manifest,
+            verification,
+        })
     }
 
     /// Applies the retention policy as of `now` (the clock's by default);

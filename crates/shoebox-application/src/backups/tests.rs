@@ -419,3 +419,71 @@ fn selectors_parse_latest_or_an_id() {
     ));
     assert!("yesterday".parse::<BackupSelector>().is_err());
 }
+
+#[tokio::test]
+async fn two_backups_started_in_one_second_do_not_write_over_each_other() {
+    let database = Arc::new(ScriptedDatabase {
+        archive: archive(),
+        ..ScriptedDatabase::default()
+    });
+    let blobs = Arc::new(MemoryStore::in_memory());
+    let service = service_at(Arc::clone(&database), Arc::clone(&blobs), noon());
+    let first = service.run().await.unwrap();
+    let second = service.run().await.unwrap();
+    assert_eq!(first.id.to_string(), "20261203T120000Z");
+    assert_eq!(second.id.to_string(), "20261203T120001Z");
+    let listed = service.list().await.unwrap();
+    assert_eq!(listed.len(), 2);
+    assert!(
+        listed
+            .iter()
+            .all(|listing| listing.state == BackupState::Complete)
+    );
+    assert!(
+        service
+            .verify(BackupSelector::Id(first.id), None)
+            .await
+            .unwrap()
+            .ok
+    );
+}
+
+#[tokio::test]
+async fn the_status_is_the_newest_success_the_count_kept_and_the_last_drill() {
+    let database = Arc::new(ScriptedDatabase {
+        archive: archive(),
+        ..ScriptedDatabase::default()
+    });
+    let blobs = Arc::new(MemoryStore::in_memory());
+    let empty = service_at(Arc::clone(&database), Arc::clone(&blobs), noon());
+    assert_eq!(empty.status().await.unwrap(), BackupStatus::default());
+
+    let earlier = noon() - chrono::TimeDelta::hours(2);
+    service_at(Arc::clone(&database), Arc::clone(&blobs), earlier)
+        .run()
+        .await
+        .unwrap();
+    let service = service_at(Arc::clone(&database), Arc::clone(&blobs), noon());
+    let newest = service.run().await.unwrap();
+    // A backup still running: its dump, no manifest.
+    let running = BackupId::from_time(noon() + chrono::TimeDelta::minutes(5));
+    blobs
+        .put(
+            &key(&running.dump_key()).unwrap(),
+            Bytes::from_static(b"par"),
+        )
+        .await
+        .unwrap();
+    let record = service.verify(BackupSelector::Latest, None).await.unwrap();
+
+    let status = service.status().await.unwrap();
+    assert_eq!(status.last_success.as_ref(), Some(&newest));
+    assert_eq!(status.retained, 2);
+    assert_eq!(status.incomplete, 1);
+    assert_eq!(status.last_verification, Some(record));
+    assert_eq!(
+        status,
+        BackupStatus::of(&service.list().await.unwrap()),
+        "the cheap status and the one derived from the full listing agree"
+    );
+}

@@ -3,12 +3,16 @@
 
 mod accounts;
 mod administration;
+mod backups;
 mod jobs;
 mod operations;
 mod photos;
 
 pub use accounts::{Accounts, Authentication, SignedIn};
 pub use administration::{Administration, EnsureUser, Provisioning};
+pub use backups::{
+    BackupAdminError, BackupAdministration, BackupListing, BackupOverview, BackupStatus,
+};
 pub use jobs::JobAdministration;
 pub use operations::{NotReady, Operations};
 pub use photos::{
@@ -20,6 +24,8 @@ pub use photos::{
 pub use accounts::{MockAccounts, MockAuthentication};
 #[cfg(feature = "mock")]
 pub use administration::{MockAdministration, MockProvisioning};
+#[cfg(feature = "mock")]
+pub use backups::MockBackupAdministration;
 #[cfg(feature = "mock")]
 pub use jobs::MockJobAdministration;
 #[cfg(feature = "mock")]
