@@ -4,6 +4,22 @@
  */
 
 export interface paths {
+    "/api/v1/admin/backups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["list_backups"];
+        put?: never;
+        post: operations["back_up_now"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/invitations": {
         parameters: {
             query?: never;
@@ -630,6 +646,76 @@ export interface components {
             last_used_at?: string | null;
             name: string;
         };
+        /** @description A backup queued by "back up now". */
+        BackupRequestedResponse: {
+            /**
+             * Format: uuid
+             * @description The job that makes it (see `/api/v1/admin/jobs`); the one already
+             *     waiting or running when there is one.
+             */
+            job_id: string;
+        };
+        /** @description One backup. */
+        BackupResponse: {
+            app_version?: string | null;
+            /** @description `age` when encrypted at rest; none otherwise (or when incomplete). */
+            encryption?: string | null;
+            /**
+             * Format: date-time
+             * @description Set for complete backups.
+             */
+            finished_at?: string | null;
+            /** @description The UTC second it started, e.g. `20261204T061500Z`. */
+            id: string;
+            schema_version?: string | null;
+            /**
+             * Format: int64
+             * @description Bytes stored (after encryption, when encrypted).
+             */
+            size_bytes: number;
+            /** Format: date-time */
+            started_at: string;
+            state: components["schemas"]["BackupStateDto"];
+            verification?: null | components["schemas"]["VerificationResponse"];
+        };
+        /** @enum {string} */
+        BackupStateDto: "complete" | "incomplete";
+        /** @description The figures the metrics report too. */
+        BackupStatusResponse: {
+            /**
+             * Format: int64
+             * @description Dumps without a manifest.
+             */
+            incomplete: number;
+            /** Format: double */
+            last_duration_seconds?: number | null;
+            /** Format: int64 */
+            last_size_bytes?: number | null;
+            /** Format: date-time */
+            last_success_at?: string | null;
+            /** @description Id of the newest complete backup. */
+            last_success_id?: string | null;
+            last_verification?: null | components["schemas"]["VerificationResponse"];
+            /**
+             * Format: int64
+             * @description Complete backups kept.
+             */
+            retained: number;
+        };
+        /** @description Every backup, newest first, with the status figures. */
+        BackupsResponse: {
+            /** @description Whether new backups are encrypted (age recipients configured). */
+            encrypted: boolean;
+            items: components["schemas"]["BackupResponse"][];
+            /**
+             * Format: date-time
+             * @description The server's clock, to compute ages against.
+             */
+            now: string;
+            /** @description Whether the in-app scheduler backs up (hourly by default) and verifies (daily). */
+            scheduled: boolean;
+            status: components["schemas"]["BackupStatusResponse"];
+        };
         /** @description Facts about the running binary, for `/version`. */
         BuildInfo: {
             build_date: string;
@@ -948,6 +1034,19 @@ export interface components {
             /** Format: int32 */
             width: number;
         };
+        /** @description The latest restore drill of a backup. */
+        VerificationResponse: {
+            /** @description The backup restored. */
+            backup_id: string;
+            /** Format: int64 */
+            duration_ms: number;
+            /** @description What was checked, or what went wrong. */
+            message: string;
+            /** @description Whether the restore, the schema version and every row count matched. */
+            ok: boolean;
+            /** Format: date-time */
+            verified_at: string;
+        };
         /** @enum {string} */
         VisibilityDto: "private" | "members" | "link";
     };
@@ -959,6 +1058,61 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    list_backups: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackupsResponse"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    back_up_now: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A backup job is queued (or was already waiting or running); a prune follows it */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackupRequestedResponse"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_invitations: {
         parameters: {
             query?: never;

@@ -31,6 +31,7 @@ use crate::{problem::ProblemDetails, routes};
         routes::shares::shared_album, routes::shares::shared_photos, routes::shares::shared_photo,
         routes::shares::shared_file,
         routes::admin_jobs::list, routes::admin_jobs::retry, routes::admin_jobs::cancel,
+        routes::admin_backups::list, routes::admin_backups::back_up_now,
         routes::ops::healthz, routes::ops::readyz, routes::ops::version,
     ),
     // Schemas only used by query parameters are not collected from the
@@ -43,7 +44,7 @@ use crate::{problem::ProblemDetails, routes};
         (name = "photos", description = "Your photos: upload, details, files"),
         (name = "albums", description = "Albums and their photos"),
         (name = "sharing", description = "Share links and the anonymous view they open"),
-        (name = "admin", description = "Member and background job administration (admins only)"),
+        (name = "admin", description = "Members, background jobs and backups (admins only)"),
         (name = "operations", description = "Probes and build information"),
     )
 )]

@@ -14,10 +14,12 @@
 //! responses are logged once, with their cause chain and the request id.
 
 mod auth;
+mod backup_dto;
 mod docs;
 mod dto;
 mod job_dto;
 mod listings;
+mod metrics;
 mod middleware;
 mod photo_dto;
 mod problem;

@@ -1,6 +1,9 @@
 //! The admin's view of backups: the list with its figures, and "back up now".
 
-use std::sync::Arc;
+use std::{
+    sync::{Arc, Mutex},
+    time::{Duration, Instant},
+};
 
 use async_trait::async_trait;
 use shoebox_domain::{auth::Actor, jobs::JobId};
@@ -17,7 +20,14 @@ pub struct BackupAdministrationService {
     queue: Arc<dyn JobQueue>,
     clock: Arc<dyn Clock>,
     scheduled: bool,
+    /// The last status read, so that scrapes list the store at most once
+    /// per [`STATUS_TTL`].
+    status: Arc<Mutex<Option<(Instant, BackupStatus)>>>,
 }
+
+/// How long a status read serves scrapes (Prometheus scrapes every 15–60 s;
+/// each read lists the store, which costs money on S3).
+const STATUS_TTL: Duration = Duration::from_secs(30);
 
 impl std::fmt::Debug for BackupAdministrationService {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -40,7 +50,14 @@ impl BackupAdministrationService {
             queue,
             clock,
             scheduled,
+            status: Arc::default(),
         }
+    }
+}
+
+impl BackupAdministrationService {
+    fn cached_status(&self) -> Option<(Instant, BackupStatus)> {
+        self.status.lock().ok().and_then(|cached| cached.clone())
     }
 }
 
@@ -83,6 +100,15 @@ impl BackupAdministration for BackupAdministrationService {
     }
 
     async fn status(&self) -> anyhow::Result<BackupStatus> {
-        Ok(self.service.status().await?)
+        if let Some((read_at, status)) = self.cached_status()
+            && read_at.elapsed() < STATUS_TTL
+        {
+            return Ok(status);
+        }
+        let status = self.service.status().await?;
+        if let Ok(mut cached) = self.status.lock() {
+            *cached = Some((Instant::now(), status.clone()));
+        }
+        Ok(status)
     }
 }

@@ -2,6 +2,7 @@
 //! case and maps the result.
 
 pub mod admin;
+pub mod admin_backups;
 pub mod admin_jobs;
 pub mod albums;
 pub mod auth;
@@ -26,6 +27,7 @@ pub fn configure(config: &mut web::ServiceConfig) {
         .service(web::resource("/healthz").route(web::get().to(ops::healthz)))
         .service(web::resource("/readyz").route(web::get().to(ops::readyz)))
         .service(web::resource("/version").route(web::get().to(ops::version)))
+        .service(web::resource("/metrics").route(web::get().to(ops::metrics)))
         .service(
             web::scope("/api/v1")
                 .service(auth_routes())
@@ -141,6 +143,11 @@ fn admin_routes() -> actix_web::Scope {
         )
         .service(
             web::resource("/invitations/{id}").route(web::delete().to(admin::revoke_invitation)),
+        )
+        .service(
+            web::resource("/backups")
+                .route(web::get().to(admin_backups::list))
+                .route(web::post().to(admin_backups::back_up_now)),
         )
         .service(web::resource("/jobs").route(web::get().to(admin_jobs::list)))
         .service(web::resource("/jobs/{id}/retry").route(web::post().to(admin_jobs::retry)))

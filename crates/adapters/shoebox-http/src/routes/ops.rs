@@ -46,3 +46,20 @@ pub async fn readyz(state: web::Data<HttpState>) -> Result<HttpResponse, Problem
 pub async fn version(state: web::Data<HttpState>) -> web::Json<BuildInfo> {
     web::Json(state.build.clone())
 }
+
+/// Prometheus text (`text/plain; version=0.0.4`). Not in the API document:
+/// it is for the scraper, and carries no member data.
+pub async fn metrics(state: web::Data<HttpState>) -> Result<HttpResponse, Problem> {
+    let backups = match state.use_cases.backups.status().await {
+        Ok(status) => Some(status),
+        Err(error) => {
+            tracing::warn!(error = %format!("{error:#}"), "backup status unavailable for /metrics");
+            None
+        }
+    };
+    let text = crate::metrics::render(&state.build, backups.as_ref())
+        .map_err(|error| Problem::internal(anyhow::Error::new(error)))?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4; charset=utf-8")
+        .body(text))
+}
