@@ -12,7 +12,7 @@ use shoebox_test_support::TestDatabase;
 
 use crate::helpers::spawn_app;
 
-fn shoebox(database_url: Option<&str>, args: &[&str]) -> Command {
+pub(crate) fn shoebox(database_url: Option<&str>, args: &[&str]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_shoebox"));
     command
         .env_clear()
@@ -27,15 +27,15 @@ fn shoebox(database_url: Option<&str>, args: &[&str]) -> Command {
     command
 }
 
-fn run(command: &mut Command) -> Output {
+pub(crate) fn run(command: &mut Command) -> Output {
     command.stdin(Stdio::null()).output().unwrap()
 }
 
-fn stdout(output: &Output) -> String {
+pub(crate) fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
-fn stderr(output: &Output) -> String {
+pub(crate) fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 

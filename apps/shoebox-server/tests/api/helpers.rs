@@ -181,6 +181,11 @@ fn spawn_worker(settings: &Settings, database: shoebox_postgres::DatabaseSetting
 }
 
 impl TestApp {
+    /// The URL of this app's database.
+    pub fn database_url(&self) -> &str {
+        self._database.url()
+    }
+
     /// Every object key in the store, sorted.
     pub fn object_keys(&self) -> Vec<String> {
         files_under(self.objects.path())

@@ -7,6 +7,7 @@ mod admin;
 mod albums;
 mod auth;
 mod authorization;
+mod backups;
 mod cli;
 mod crash;
 mod helpers;

@@ -227,13 +227,13 @@ impl BackupService {
         let with_dump = || found.iter().filter(|(_, found)| found.dump_size.is_some());
         let retained = with_dump().filter(|(_, found)| found.manifest).count() as u64;
         let incomplete = with_dump().filter(|(_, found)| !found.manifest).count() as u64;
-        let last_success = match with_dump().filter(|(_, found)| found.manifest).last() {
+        let last_success = match with_dump().rfind(|(_, found)| found.manifest) {
             Some((id, _)) => Some(self.manifest(*id).await?),
             None => None,
         };
         // The daily drill verifies the newest backup, so the newest record
         // is the last verification.
-        let last_verification = match with_dump().filter(|(_, found)| found.verification).last() {
+        let last_verification = match with_dump().rfind(|(_, found)| found.verification) {
             Some((id, _)) => self
                 .read_json::<VerificationRecord>(&id.verification_key())
                 .await
@@ -340,11 +340,11 @@ impl BackupService {
         if tables > 0 && !force {
             return Err(BackupError::TargetNotEmpty(tables));
         }
-        let body = self.verified_body(&manifest, decryptor).await?;
+        let (body, integrity) = self.verified_body(&manifest, decryptor).await?;
         target
             .restore(body)
             .await
-            .map_err(|error| self.restore_error(&manifest, error))?;
+            .map_err(|error| restore_error(&manifest, &integrity, error))?;
         let migrations = target.migrate().await?;
         tracing::info!(backup = %manifest.id, migrations = migrations.len(), "backup restored");
         Ok(RestoreReport {
@@ -401,14 +401,14 @@ impl BackupService {
         manifest: &BackupManifest,
         decryptor: Option<&dyn ArchiveDecryptor>,
     ) -> Result<(), BackupError> {
-        let body = self.verified_body(manifest, decryptor).await?;
+        let (body, integrity) = self.verified_body(manifest, decryptor).await?;
         let name = format!("shoebox_verify_{}", manifest.id.to_string().to_lowercase());
         let scratch = self.stores.archive.create_scratch(&name).await?;
         let outcome = async {
             scratch
                 .restore(body)
                 .await
-                .map_err(|error| self.restore_error(manifest, error))?;
+                .map_err(|error| restore_error(manifest, &integrity, error))?;
             let facts = scratch.facts().await?;
             if facts.schema_version != manifest.schema_version {
                 return Err(BackupError::Damaged {
@@ -447,25 +447,17 @@ impl BackupService {
         Ok(())
     }
 
-    fn restore_error(&self, manifest: &BackupManifest, error: RestoreError) -> BackupError {
-        match error {
-            RestoreError::Rejected(reason) => BackupError::Damaged {
-                id: manifest.id,
-                reason,
-            },
-            RestoreError::Unexpected(error) => BackupError::Unexpected(error),
-        }
-    }
-
     /// The dump's plain bytes; the last chunk is held back until the whole
     /// object has been hashed, and replaced by an error when the checksum
     /// or the size disagrees with the manifest, so a restore never commits
-    /// a damaged archive.
+    /// a damaged archive. The [`Integrity`] tells afterwards whether a
+    /// failure of the stream was damage (checksum, decryption) rather than
+    /// the store failing to read.
     async fn verified_body(
         &self,
         manifest: &BackupManifest,
         decryptor: Option<&dyn ArchiveDecryptor>,
-    ) -> Result<ByteStream, BackupError> {
+    ) -> Result<(ByteStream, Integrity), BackupError> {
         if manifest.encryption.is_some() && decryptor.is_none() {
             return Err(BackupError::IdentityNeeded(manifest.id));
         }
@@ -474,11 +466,13 @@ impl BackupService {
             .blobs
             .get(&key(&manifest.dump_key)?, None)
             .await?;
-        let checked = checksummed(read.body, manifest.clone());
-        Ok(match (&manifest.encryption, decryptor) {
-            (Some(_), Some(decryptor)) => decryptor.decrypt(checked),
+        let integrity = Integrity::default();
+        let checked = checksummed(read.body, manifest.clone(), integrity.clone());
+        let body = match (&manifest.encryption, decryptor) {
+            (Some(_), Some(decryptor)) => integrity.watch_decryption(decryptor.decrypt(checked)),
             _ => checked,
-        })
+        };
+        Ok((body, integrity))
     }
 
     async fn select(&self, which: BackupSelector) -> Result<BackupManifest, BackupError> {
@@ -574,6 +568,73 @@ struct Found {
     verification: bool,
 }
 
+/// What went wrong with a dump's bytes on their way to a restore, when it
+/// was the bytes themselves.
+#[derive(Debug, Clone, Default)]
+struct Integrity {
+    state: Arc<std::sync::Mutex<IntegrityState>>,
+}
+
+#[derive(Debug, Default)]
+struct IntegrityState {
+    /// The store failed to read: not the backup's fault.
+    store_failed: bool,
+    /// Why the bytes are not the backup's.
+    damage: Option<String>,
+}
+
+impl Integrity {
+    fn update(&self, change: impl FnOnce(&mut IntegrityState)) {
+        if let Ok(mut state) = self.state.lock() {
+            change(&mut state);
+        }
+    }
+
+    fn damage(&self) -> Option<String> {
+        self.state
+            .lock()
+            .ok()
+            .and_then(|state| state.damage.clone())
+    }
+
+    /// Records a decryption failure as damage, unless the store failed
+    /// first (the decryptor then only passes that failure on).
+    fn watch_decryption(&self, body: ByteStream) -> ByteStream {
+        let integrity = self.clone();
+        Box::pin(body.inspect(move |item| {
+            if let Err(error) = item {
+                integrity.update(|state| {
+                    if !state.store_failed && state.damage.is_none() {
+                        state.damage = Some(format!("cannot decrypt: {error}"));
+                    }
+                });
+            }
+        }))
+    }
+}
+
+/// A restore that failed: damage of the backup when its bytes were found
+/// wrong, otherwise what the database said or an unexpected failure.
+fn restore_error(
+    manifest: &BackupManifest,
+    integrity: &Integrity,
+    error: RestoreError,
+) -> BackupError {
+    if let Some(reason) = integrity.damage() {
+        return BackupError::Damaged {
+            id: manifest.id,
+            reason,
+        };
+    }
+    match error {
+        RestoreError::Rejected(reason) => BackupError::Damaged {
+            id: manifest.id,
+            reason,
+        },
+        RestoreError::Unexpected(error) => BackupError::Unexpected(error),
+    }
+}
+
 fn key(raw: &str) -> Result<ObjectKey, BackupError> {
     ObjectKey::parse(raw).map_err(|error| BackupError::Unexpected(anyhow::anyhow!("{error}")))
 }
@@ -585,7 +646,7 @@ fn hex(bytes: &[u8]) -> String {
 /// `body`, with its last chunk held back until the SHA-256 and size of
 /// everything match `manifest`; on a mismatch the stream ends with an error
 /// instead.
-fn checksummed(body: ByteStream, manifest: BackupManifest) -> ByteStream {
+fn checksummed(body: ByteStream, manifest: BackupManifest, integrity: Integrity) -> ByteStream {
     struct State {
         body: ByteStream,
         hasher: Sha256,
@@ -593,6 +654,7 @@ fn checksummed(body: ByteStream, manifest: BackupManifest) -> ByteStream {
         held: Option<Bytes>,
         done: bool,
         manifest: BackupManifest,
+        integrity: Integrity,
     }
     let state = State {
         body,
@@ -601,6 +663,7 @@ fn checksummed(body: ByteStream, manifest: BackupManifest) -> ByteStream {
         held: None,
         done: false,
         manifest,
+        integrity,
     };
     Box::pin(futures_util::stream::unfold(
         state,
@@ -619,6 +682,9 @@ fn checksummed(body: ByteStream, manifest: BackupManifest) -> ByteStream {
                     }
                     Some(Err(error)) => {
                         state.done = true;
+                        state
+                            .integrity
+                            .update(|integrity| integrity.store_failed = true);
                         return Some((Err(error), state));
                     }
                     None => {
@@ -626,13 +692,14 @@ fn checksummed(body: ByteStream, manifest: BackupManifest) -> ByteStream {
                         let digest = hex(&state.hasher.clone().finalize());
                         let manifest = &state.manifest;
                         if state.size != manifest.size_bytes || digest != manifest.sha256 {
-                            let error = BlobError::Unexpected(anyhow::anyhow!(
+                            let reason = format!(
                                 "checksum mismatch: the manifest says {} bytes with SHA-256 {}, the stored dump has {} bytes with SHA-256 {}",
-                                manifest.size_bytes,
-                                manifest.sha256,
-                                state.size,
-                                digest
-                            ));
+                                manifest.size_bytes, manifest.sha256, state.size, digest
+                            );
+                            state
+                                .integrity
+                                .update(|integrity| integrity.damage = Some(reason.clone()));
+                            let error = BlobError::Unexpected(anyhow::anyhow!(reason));
                             return Some((Err(error), state));
                         }
                         let last = state.held.take()?;

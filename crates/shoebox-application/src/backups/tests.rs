@@ -192,7 +192,9 @@ impl DatabaseArchive for ScriptedDatabase {
         while let Some(chunk) = body.next().await {
             match chunk {
                 Ok(chunk) => bytes.extend_from_slice(&chunk),
-                Err(error) => return Err(RestoreError::Rejected(error.to_string())),
+                // As the PostgreSQL adapter does: a failing input is not
+                // the database's verdict on the archive.
+                Err(error) => return Err(RestoreError::Unexpected(error.into())),
             }
         }
         *self.restored.lock().unwrap() = Some(bytes);
