@@ -644,3 +644,56 @@ async fn the_verification_job_drills_the_latest_backup_and_records_it() {
         "{verification}"
     );
 }
+
+/// The newest migration's directory.
+fn newest_migration_dir() -> std::path::PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../crates/adapters/shoebox-postgres/migrations");
+    let mut dirs: Vec<std::path::PathBuf> = std::fs::read_dir(root)
+        .unwrap()
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| path.is_dir())
+        .collect();
+    dirs.sort();
+    dirs.pop().unwrap()
+}
+
+#[actix_web::test]
+async fn a_backup_of_an_older_schema_is_restored_then_migrated_to_this_binary() {
+    let app = spawn_app().await;
+    seed(&app).await;
+    // The database as the previous release left it: the newest migration undone.
+    let newest = shoebox_postgres::migrations::required_version();
+    {
+        let mut connection = PgConnection::establish(app.database_url()).unwrap();
+        let down = std::fs::read_to_string(newest_migration_dir().join("down.sql")).unwrap();
+        diesel::connection::SimpleConnection::batch_execute(&mut connection, &down).unwrap();
+        diesel::sql_query(format!(
+            "DELETE FROM __diesel_schema_migrations WHERE version = '{newest}'"
+        ))
+        .execute(&mut connection)
+        .unwrap();
+    }
+    let written = succeeded(&backup_command(&app, &["backup", "run"]));
+    assert!(written.contains("written"), "{written}");
+
+    let fresh = TestDatabase::empty();
+    let restored = succeeded(&backup_command(
+        &app,
+        &["backup", "restore", "latest", "--target", fresh.url()],
+    ));
+    assert!(
+        restored.contains(&format!("applied {newest}")),
+        "the missing migration is applied: {restored}"
+    );
+    let state = shoebox_postgres::migrations::state(fresh.url()).unwrap();
+    assert!(
+        state.is_compatible() && state.pending.is_empty(),
+        "{state:?}"
+    );
+    // The data came along.
+    let tables = snapshot(fresh.url());
+    assert!(tables["users"].starts_with("2:"), "{tables:?}");
+    assert!(tables["photos"].starts_with("2:"), "{tables:?}");
+}
