@@ -697,3 +697,33 @@ async fn a_backup_of_an_older_schema_is_restored_then_migrated_to_this_binary() 
     assert!(tables["users"].starts_with("2:"), "{tables:?}");
     assert!(tables["photos"].starts_with("2:"), "{tables:?}");
 }
+
+#[actix_web::test]
+async fn the_drill_on_a_new_installation_without_backups_is_not_a_failure() {
+    use shoebox_application::backups::VerifyJob;
+    use shoebox_domain::jobs::Schedule;
+
+    let app = builder().with_worker().spawn().await;
+    let admin = app.signed_in("boss@example.org", Role::Admin).await;
+    let job = VerifyJob::scheduled_task(Schedule::hourly()).job_for(Utc::now());
+    app.application.job_queue.enqueue(job).await.unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let counts = loop {
+        let jobs: Value = admin.get("/api/v1/admin/jobs").await.json().await.unwrap();
+        let counts = jobs["counts"].clone();
+        let settled = ["succeeded", "failed", "dead"]
+            .iter()
+            .any(|state| counts[*state].as_u64().unwrap_or(0) > 0);
+        if settled {
+            break counts;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the drill did not run in 60 s: {counts}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    assert_eq!(counts["succeeded"], 1, "{counts}");
+    assert_eq!(counts["dead"], 0, "{counts}");
+    assert_eq!(counts["failed"], 0, "{counts}");
+}
