@@ -57,7 +57,13 @@ async fn service(
             photos: Arc::new(MockPhotos::new()),
             albums: Arc::new(MockAlbums::new()),
             sharing: Arc::new(MockSharing::new()),
-            backups: Arc::new(shoebox_ports::inbound::MockBackupAdministration::new()),
+            backups: Arc::new({
+                let mut backups = shoebox_ports::inbound::MockBackupAdministration::new();
+                backups
+                    .expect_status()
+                    .returning(|| Ok(shoebox_ports::inbound::BackupStatus::default()));
+                backups
+            }),
         },
         settings: Default::default(),
         build: BuildInfo {
@@ -235,10 +241,15 @@ async fn scripts_and_html_go_gzipped_to_browsers_that_take_it() {
 #[actix_rt::test]
 async fn unknown_api_routes_stay_problems_even_for_browsers() {
     let app = service(fixture()).await;
-    for uri in ["/api/v1/nope", "/api", "/api/v2/photos", "/metrics"] {
+    for uri in ["/api/v1/nope", "/api", "/api/v2/photos"] {
         let response = test::call_service(&app, get(uri, Some(HTML))).await;
         assert_problem_404(response).await;
     }
+    // Nor is the scrape endpoint, whoever asks.
+    let response = test::call_service(&app, get("/metrics", Some(HTML))).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let body = String::from_utf8(test::read_body(response).await.to_vec()).unwrap();
+    assert!(body.contains("shoebox_backup_retained 0"), "{body}");
     // The server's own pages are not shadowed by the app.
     let response = test::call_service(&app, get("/docs/", Some(HTML))).await;
     assert_eq!(response.status(), StatusCode::OK);
