@@ -39,7 +39,7 @@ export function BackupTable({ items, now, labelledBy }: { items: Backup[]; now: 
                 </span>
               </th>
               <td>{backup.state === "complete" ? "Complete" : <span className="badge">Incomplete</span>}</td>
-              <td>{formatBytes(backup.size_bytes)}</td>
+              <td className="nowrap">{formatBytes(backup.size_bytes)}</td>
               <td>{formatAgo(secondsBetween(backup.started_at, now))}</td>
               <td>{encryptionText(backup)}</td>
               <td>
