@@ -4,6 +4,7 @@ import { ThemeToggle } from "./components/ThemeToggle";
 import { AuthPage } from "./pages/AuthPage";
 import { Gallery } from "./pages/Gallery";
 import { Upload } from "./pages/Upload";
+import { AdminBackups } from "./pages/AdminBackups";
 import { AdminJobs } from "./pages/AdminJobs";
 import { AdminMembers } from "./pages/AdminMembers";
 import { AlbumDetail } from "./pages/AlbumDetail";
@@ -63,6 +64,7 @@ function Page({ path }: { path: string }) {
       return <Settings />;
     case "admin-members":
     case "admin-jobs":
+    case "admin-backups":
       if (user.role !== "admin") {
         return (
           <section>
@@ -73,7 +75,7 @@ function Page({ path }: { path: string }) {
           </section>
         );
       }
-      return route.page === "admin-members" ? <AdminMembers /> : <AdminJobs />;
+      return route.page === "admin-members" ? <AdminMembers /> : route.page === "admin-jobs" ? <AdminJobs /> : <AdminBackups />;
     case "not-found":
       return <NotFound path={path} />;
   }
@@ -140,7 +142,7 @@ function Shell() {
                 Upload
               </NavLink>
               {user.role === "admin" && (
-                <NavLink href="/admin/members" current={route.page === "admin-members" || route.page === "admin-jobs"}>
+                <NavLink href="/admin/members" current={route.page.startsWith("admin-")}>
                   Admin
                 </NavLink>
               )}

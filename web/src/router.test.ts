@@ -6,6 +6,7 @@ describe("matchRoute", () => {
     expect(matchRoute("/albums/")).toEqual({ page: "albums" });
     expect(matchRoute("/admin")).toEqual({ page: "admin-members" });
     expect(matchRoute("/admin/jobs")).toEqual({ page: "admin-jobs" });
+    expect(matchRoute("/admin/backups/")).toEqual({ page: "admin-backups" });
   });
 
   it("takes parameters from the path, decoded", () => {

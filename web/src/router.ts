@@ -39,6 +39,7 @@ export type Route =
   | { page: "settings" }
   | { page: "admin-members" }
   | { page: "admin-jobs" }
+  | { page: "admin-backups" }
   | { page: "not-found" };
 
 const FIXED: Record<string, Route> = {
@@ -52,6 +53,7 @@ const FIXED: Record<string, Route> = {
   "/admin": { page: "admin-members" },
   "/admin/members": { page: "admin-members" },
   "/admin/jobs": { page: "admin-jobs" },
+  "/admin/backups": { page: "admin-backups" },
 };
 
 /** The route a location path names; unknown paths are `not-found`. */

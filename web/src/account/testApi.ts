@@ -7,7 +7,8 @@ export interface Call {
   body: unknown;
 }
 
-export type Answer = Response | ((call: Call) => Response);
+/** A response, or a function of the call that makes one (a promise of one to hold the answer back). */
+export type Answer = Response | ((call: Call) => Response | Promise<Response>);
 
 export const admin = {
   id: "00000000-0000-0000-0000-00000000000a",

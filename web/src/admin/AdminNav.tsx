@@ -1,7 +1,7 @@
 import { Link } from "../components/Link";
 
 /** Moves between the admin pages. */
-export function AdminNav({ current }: { current: "members" | "jobs" }) {
+export function AdminNav({ current }: { current: "members" | "jobs" | "backups" }) {
   return (
     <nav aria-label="Admin" className="subnav">
       <Link href="/admin/members" aria-current={current === "members" ? "page" : undefined}>
@@ -9,6 +9,9 @@ export function AdminNav({ current }: { current: "members" | "jobs" }) {
       </Link>
       <Link href="/admin/jobs" aria-current={current === "jobs" ? "page" : undefined}>
         Jobs
+      </Link>
+      <Link href="/admin/backups" aria-current={current === "backups" ? "page" : undefined}>
+        Backups
       </Link>
     </nav>
   );
