@@ -155,6 +155,7 @@ mod tests {
             "shared",
             "settings",
             "admin-jobs",
+            "admin-backups",
         ] {
             assert!(pages.iter().any(|name| name == page), "{page}: {pages:?}");
         }
