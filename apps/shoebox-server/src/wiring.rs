@@ -11,6 +11,7 @@ use shoebox_application::{
         VerifyJob,
     },
     jobs::{JobAdministrationService, JobHandlers, PurgeExpiredHandler, ScheduledTask},
+    privacy::ErasureService,
 };
 use shoebox_crypto::{AgeDecryptor, AgeEncryptor, Argon2PasswordHasher};
 use shoebox_domain::jobs::PurgePolicy;
@@ -24,10 +25,11 @@ use shoebox_ports::{
     },
 };
 use shoebox_postgres::{
-    PostgresAlbumRepository, PostgresApiTokenRepository, PostgresArchive, PostgresDatabase,
-    PostgresInvitationRepository, PostgresJobQueue, PostgresLoginThrottleRepository,
-    PostgresMaintenanceRepository, PostgresPhotoRepository, PostgresSchemaInspector,
-    PostgresSessionRepository, PostgresShareLinkRepository, PostgresUserRepository,
+    DatabaseSettings, PostgresAlbumRepository, PostgresApiTokenRepository, PostgresArchive,
+    PostgresDatabase, PostgresInvitationRepository, PostgresJobQueue,
+    PostgresLoginThrottleRepository, PostgresMaintenanceRepository, PostgresPhotoRepository,
+    PostgresSchemaInspector, PostgresSessionRepository, PostgresShareLinkRepository,
+    PostgresUserRepository,
 };
 
 use crate::{
@@ -54,6 +56,8 @@ pub struct Application {
     /// Backups of the configured database into the configured store.
     pub backups: Arc<BackupService>,
     backup_settings: BackupSettings,
+    /// Erasing members, and replaying the deletion ledger.
+    pub erasure: ErasureService,
 }
 
 impl fmt::Debug for Application {
@@ -132,6 +136,11 @@ impl Application {
                 settings.backup.scheduled && settings.worker.scheduler,
             )),
         };
+        let erasure = ErasureService::new(
+            Arc::clone(&stores.users),
+            Arc::clone(&photo_stores.blobs),
+            Arc::clone(&clock),
+        );
         let provisioning = Arc::new(ProvisioningService::new(stores));
         Ok(Self {
             use_cases,
@@ -145,6 +154,7 @@ impl Application {
             orphan_grace: settings.photos.orphan_grace(),
             backups,
             backup_settings: settings.backup.clone(),
+            erasure,
         })
     }
 
@@ -167,6 +177,17 @@ impl Application {
             self.backup_identity(None)?,
         )))?;
         Ok(handlers)
+    }
+
+    /// Erasure against another database than the configured one (a
+    /// restore's `--target`), with the same store and ledger.
+    pub fn erasure_for(&self, database: &DatabaseSettings) -> anyhow::Result<ErasureService> {
+        let database = PostgresDatabase::connect(database)?;
+        Ok(ErasureService::new(
+            Arc::new(PostgresUserRepository::new(&database)),
+            Arc::clone(&self.photo_stores.blobs),
+            Arc::clone(&self.clock),
+        ))
     }
 
     /// The age identity that opens encrypted backups: `path`, else the

@@ -15,6 +15,7 @@ pub mod backups;
 pub mod jobs;
 mod operations;
 mod photos;
+pub mod privacy;
 mod provisioning;
 mod settings;
 

@@ -21,6 +21,7 @@ pub mod imaging;
 pub mod jobs;
 pub mod page;
 pub mod photos;
+pub mod privacy;
 pub mod storage;
 
 pub use accounts::{EmailAddress, Role, User, UserId};

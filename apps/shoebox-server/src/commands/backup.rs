@@ -92,6 +92,17 @@ pub async fn backup(settings: &Settings, command: BackupCommand) -> anyhow::Resu
                     say(format!("applied {version}"));
                 }
             }
+            // SPEC §8: a restore never brings an erased member back.
+            let replayed = application
+                .erasure_for(&target_settings)?
+                .replay()
+                .await
+                .context("the backup is restored, but replaying the deletion ledger failed; run the restore again or erase the members of ledger/deletions/ by hand")?;
+            say(format!(
+                "deletion ledger replayed: {} record(s), {} member(s) erased again",
+                replayed.records,
+                replayed.erased_again.len()
+            ));
         }
         BackupCommand::Verify { backup, identity } => {
             let decryptor = application.backup_identity(identity.as_deref())?;

@@ -727,3 +727,86 @@ async fn the_drill_on_a_new_installation_without_backups_is_not_a_failure() {
     assert_eq!(counts["dead"], 0, "{counts}");
     assert_eq!(counts["failed"], 0, "{counts}");
 }
+
+fn user_id_of(url: &str, email: &str) -> Option<shoebox_domain::accounts::UserId> {
+    let mut connection = PgConnection::establish(url).unwrap();
+    let rows: Vec<Named> = diesel::sql_query(format!(
+        "SELECT id::text AS name FROM users WHERE email = '{email}'"
+    ))
+    .load(&mut connection)
+    .unwrap();
+    rows.first().map(|row| {
+        shoebox_domain::accounts::UserId::from_uuid(uuid::Uuid::parse_str(&row.name).unwrap())
+    })
+}
+
+#[actix_web::test]
+async fn a_restore_replays_the_deletion_ledger_so_an_erased_member_stays_erased() {
+    let app = spawn_app().await;
+    seed(&app).await;
+    let bob = app.signed_in("bob.gone@example.org", Role::Member).await;
+    let uploaded = upload(&bob, vec![("bob.jpg", located_jpeg(9))]).await;
+    assert_eq!(uploaded.status(), StatusCode::CREATED);
+    let bob_id = user_id_of(app.database_url(), "bob.gone@example.org").unwrap();
+    let bob_prefix = format!("users/{}/", bob_id.as_uuid());
+    assert!(
+        files_under(app.objects.path())
+            .iter()
+            .any(|key| key.starts_with(&bob_prefix))
+    );
+    succeeded(&backup_command(&app, &["backup", "run"]));
+
+    assert!(app.application.erasure.erase(bob_id).await.unwrap());
+    assert_eq!(user_id_of(app.database_url(), "bob.gone@example.org"), None);
+    let keys = files_under(app.objects.path());
+    assert!(
+        !keys.iter().any(|key| key.starts_with(&bob_prefix)),
+        "{keys:?}"
+    );
+    let ledger = format!("ledger/deletions/{}.json", bob_id.as_uuid());
+    assert!(keys.contains(&ledger), "{keys:?}");
+    let record = std::fs::read_to_string(app.objects.path().join(&ledger)).unwrap();
+    assert!(
+        !record.contains("bob.gone"),
+        "the ledger holds no personal data: {record}"
+    );
+
+    // The backup predates the deletion: restoring it brings Bob back — for
+    // as long as the restore takes to replay the ledger.
+    let restored = succeeded(&backup_command(
+        &app,
+        &["backup", "restore", "latest", "--force"],
+    ));
+    assert!(
+        restored.contains("deletion ledger replayed: 1 record(s), 1 member(s) erased again"),
+        "{restored}"
+    );
+    assert_eq!(user_id_of(app.database_url(), "bob.gone@example.org"), None);
+    let tables = snapshot(app.database_url());
+    assert!(
+        tables["users"].starts_with("2:"),
+        "Ann and the other seeded member stay: {tables:?}"
+    );
+    let mut connection = PgConnection::establish(app.database_url()).unwrap();
+    let orphans: Vec<Named> = diesel::sql_query(format!(
+        "SELECT id::text AS name FROM photos WHERE owner_id = '{}'",
+        bob_id.as_uuid()
+    ))
+    .load(&mut connection)
+    .unwrap();
+    assert!(orphans.is_empty(), "Bob's photos are gone again");
+    let keys = files_under(app.objects.path());
+    assert!(
+        !keys.iter().any(|key| key.starts_with(&bob_prefix)),
+        "{keys:?}"
+    );
+
+    // Into a fresh database too.
+    let fresh = TestDatabase::empty();
+    let again = succeeded(&backup_command(
+        &app,
+        &["backup", "restore", "latest", "--target", fresh.url()],
+    ));
+    assert!(again.contains("1 member(s) erased again"), "{again}");
+    assert_eq!(user_id_of(fresh.url(), "bob.gone@example.org"), None);
+}

@@ -87,6 +87,14 @@ pub trait UserRepository: Send + Sync {
         disabled_at: Option<DateTime<Utc>>,
         now: DateTime<Utc>,
     ) -> anyhow::Result<Option<User>>;
+
+    /// Erases the member from the database in one transaction: the row and
+    /// everything that hangs off it (sessions, tokens, photos, albums, their
+    /// links), the address on invitations they accepted or were sent, and
+    /// their login-failure counter. `false` when there was no such member.
+    /// Their objects in the store are the caller's to remove.
+    /// Errors: only `Unexpected`.
+    async fn erase(&self, id: UserId) -> anyhow::Result<bool>;
 }
 
 #[cfg_attr(feature = "mock", mockall::automock)]

@@ -247,3 +247,91 @@ async fn timestamps_keep_microseconds() {
         .await;
     assert_eq!(user.created_at, created_at);
 }
+
+#[tokio::test]
+async fn erasing_a_member_leaves_nothing_that_names_them_and_nobody_else_loses_anything() {
+    use shoebox_domain::auth::ThrottleKey;
+    use shoebox_ports::outbound::{
+        ApiTokenRepository, InvitationRepository, LoginThrottleRepository, SessionRepository,
+    };
+
+    let fixture = Fixture::new();
+    let admin = fixture.user("admin@example.org").await;
+    let ada = fixture.user("Ada.Gone@example.org").await;
+    let grace = fixture.user("grace@example.org").await;
+    fixture.session(ada.id, at(0), at(86_400)).await;
+    fixture.session(grace.id, at(0), at(86_400)).await;
+    // An invitation sent to her address (and accepted, in effect), one to someone else.
+    let to_ada = fixture
+        .invitation(Some("ada.gone@example.org"), admin.id, at(0), at(86_400))
+        .await;
+    let to_other = fixture
+        .invitation(Some("other@example.org"), admin.id, at(0), at(86_400))
+        .await;
+    let window = std::time::Duration::from_secs(900);
+    fixture
+        .throttle
+        .record_failure(
+            vec![
+                ThrottleKey::account("ada.gone@example.org"),
+                ThrottleKey::account("grace@example.org"),
+            ],
+            at(10),
+            window,
+        )
+        .await
+        .unwrap();
+
+    assert!(fixture.users.erase(ada.id).await.unwrap());
+    assert!(
+        !fixture.users.erase(ada.id).await.unwrap(),
+        "a second erasure finds nobody"
+    );
+    assert!(fixture.users.find(ada.id).await.unwrap().is_none());
+    assert!(
+        fixture
+            .sessions
+            .list(ada.id, at(1))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        fixture.sessions.list(grace.id, at(1)).await.unwrap().len(),
+        1
+    );
+    assert!(fixture.tokens.list(ada.id, at(1)).await.unwrap().is_empty());
+    let scrubbed = fixture
+        .invitations
+        .find_by_token(to_ada.secret.hash())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        scrubbed.email, None,
+        "her address is gone from the invitation"
+    );
+    let kept = fixture
+        .invitations
+        .find_by_token(to_other.secret.hash())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        kept.email.map(|email| email.as_str().to_owned()).as_deref(),
+        Some("other@example.org")
+    );
+    let counters = fixture
+        .throttle
+        .counters(vec![
+            ThrottleKey::account("ada.gone@example.org"),
+            ThrottleKey::account("grace@example.org"),
+        ])
+        .await
+        .unwrap();
+    let scopes: Vec<String> = counters
+        .iter()
+        .map(|(key, _)| key.value().to_owned())
+        .collect();
+    assert_eq!(scopes, ["grace@example.org"]);
+}

@@ -18,7 +18,7 @@ use uuid::Uuid;
 use crate::{
     PostgresDatabase,
     rows::{self, UserRow},
-    schema::{api_tokens, sessions, users},
+    schema::{api_tokens, invitations, login_throttle, sessions, users},
 };
 
 /// [`UserRepository`] on the `users` table (and, for the changes that end
@@ -255,4 +255,50 @@ impl UserRepository for PostgresUserRepository {
             .await?;
         row.map(UserRow::into_user).transpose()
     }
+
+    async fn erase(&self, id: UserId) -> anyhow::Result<bool> {
+        let id = id.as_uuid();
+        self.database
+            .run("erasing a member", move |connection| {
+                connection.transaction::<_, DieselError, _>(|connection| erase(connection, id))
+            })
+            .await
+    }
+}
+
+/// The member's row goes (the foreign keys cascade to sessions, tokens,
+/// photos with their variants and album places, albums with their links, and
+/// clear `invitations.created_by/accepted_by`); what names them without a
+/// foreign key is scrubbed first.
+fn erase(connection: &mut PgConnection, id: Uuid) -> QueryResult<bool> {
+    let Some(email) = users::table
+        .find(id)
+        .select(users::email)
+        .for_update()
+        .first::<String>(connection)
+        .optional()?
+    else {
+        return Ok(false);
+    };
+    let email = email.to_lowercase();
+    diesel::update(
+        invitations::table.filter(
+            invitations::accepted_by
+                .eq(id)
+                .or(
+                    diesel::dsl::sql::<diesel::sql_types::Bool>("lower(email) = ")
+                        .bind::<diesel::sql_types::Text, _>(email.clone()),
+                ),
+        ),
+    )
+    .set(invitations::email.eq(None::<String>))
+    .execute(connection)?;
+    diesel::delete(
+        login_throttle::table
+            .filter(login_throttle::scope.eq("account"))
+            .filter(login_throttle::key.eq(&email)),
+    )
+    .execute(connection)?;
+    diesel::delete(users::table.find(id)).execute(connection)?;
+    Ok(true)
 }
