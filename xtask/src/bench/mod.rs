@@ -4,17 +4,20 @@
 //!
 //! Steps: build `shoebox` (release), make sure `wrk`, `curl` and
 //! `vipsthumbnail` are installed, start a throwaway cluster, measure the
-//! pgbench select-only reference, migrate, serve, sign up a bench user,
-//! measure concurrent 20 MB uploads against copies of the same bytes
-//! (`uploads`), fill a 100-photo album (`album`), run the wrk scenarios while
-//! sampling the server's memory, then measure thumbnails against
-//! `vipsthumbnail` on one 12-MP JPEG (`thumbnails`), print the table and the
-//! targets. Missed targets print FAIL and only fail the command with
-//! `--strict`; a load generator that cannot run always fails it. Everything
-//! started is stopped at the end.
+//! pgbench select-only reference, migrate, serve, sign up a bench user, run
+//! the wrk scenarios while sampling the server's memory (the last one lists a
+//! 100-photo album filled by `album`), measure concurrent 20 MB uploads on a
+//! fresh server against copies of the same bytes (`uploads`), grow the
+//! database to 1 GiB and measure `shoebox backup run` against `pg_dump
+//! --format=custom` with the restore and verify times (`backups`), stop the
+//! cluster, then measure thumbnails against `vipsthumbnail` on one 12-MP
+//! JPEG (`thumbnails`), print the table and the targets. Missed targets print
+//! FAIL and only fail the command with `--strict`; a load generator that
+//! cannot run always fails it. Everything started is stopped at the end.
 
 mod album;
 mod api;
+mod backups;
 mod copies;
 mod pgbench;
 mod report;
@@ -124,6 +127,9 @@ pub(crate) fn run(flags: &Flags) -> Result<()> {
         bail!("the server exited during the uploads ({status})");
     }
     server.terminate()?;
+
+    // Backups of the same database, grown to 1 GiB, against pg_dump.
+    let backups = backups::measure(&binary, &cluster, "shoebox", &database_url, &env)?;
     cluster.stop()?;
 
     // Imaging, apart from the HTTP scenarios: thumbnails against vipsthumbnail.
@@ -134,6 +140,7 @@ pub(crate) fn run(flags: &Flags) -> Result<()> {
         &measured,
         &uploaded,
         &thumbnails,
+        &backups,
         flags.strict,
     )
 }
@@ -143,6 +150,7 @@ fn print_report(
     measured: &[Measured],
     uploaded: &uploads::UploadFigures,
     thumbnails: &thumbnails::ThumbnailRates,
+    backups: &backups::BackupFigures,
     strict: bool,
 ) -> Result<()> {
     let [me, _healthz, login_storm, listing] = measured else {
@@ -152,11 +160,13 @@ fn print_report(
     verdicts.push(report::listing_verdict(reference_tps, listing));
     verdicts.extend(uploaded.verdicts());
     verdicts.push(thumbnails.verdict());
+    verdicts.extend(backups.verdicts());
     print_out(&format!(
-        "\n{}{}{}\n{}",
+        "\n{}{}{}{}\n{}",
         report::table(reference_tps, measured),
         uploaded.line(),
         thumbnails.line(),
+        backups.line(),
         report::verdict_lines(&verdicts)
     ));
     for row in measured {
