@@ -85,6 +85,14 @@ pub struct MigrateArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum UsersCommand {
+    /// Delete a member: revoked at once, erased (with every photo, album and file) after the grace period, or now.
+    Delete {
+        /// The member's email address.
+        email: String,
+        /// Erase at once instead of after `privacy.deletion_grace_days`.
+        #[arg(long)]
+        now: bool,
+    },
     /// Create an admin account, or make an existing account admin with a new password.
     CreateAdmin {
         #[arg(long)]

@@ -12,6 +12,7 @@ use config::{Config, Environment, File};
 use serde::{Deserialize, Serialize};
 use shoebox_application::{
     AuthSettings, PhotoSettings, backups::BackupSettings, jobs::WorkerSettings,
+    privacy::PrivacySettings,
 };
 use shoebox_crypto::PasswordHashingSettings;
 use shoebox_http::HttpSettings;
@@ -47,6 +48,8 @@ pub struct Settings {
     pub worker: WorkerSettings,
     /// Backups (SPEC §7): retention, encryption, schedules.
     pub backup: BackupSettings,
+    /// Account deletion (SPEC §8).
+    pub privacy: PrivacySettings,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -140,6 +143,7 @@ impl Settings {
             .map_err(|e| SettingsError::Invalid(e.to_string()))?;
         self.photos.validate().map_err(SettingsError::Invalid)?;
         self.backup.validate().map_err(SettingsError::Invalid)?;
+        self.privacy.validate().map_err(SettingsError::Invalid)?;
         Ok(())
     }
 

@@ -11,7 +11,7 @@ use shoebox_application::{
         VerifyJob,
     },
     jobs::{JobAdministrationService, JobHandlers, PurgeExpiredHandler, ScheduledTask},
-    privacy::ErasureService,
+    privacy::{DeletionService, EraseDueJob, ErasureService},
 };
 use shoebox_crypto::{AgeDecryptor, AgeEncryptor, Argon2PasswordHasher};
 use shoebox_domain::jobs::PurgePolicy;
@@ -58,6 +58,8 @@ pub struct Application {
     backup_settings: BackupSettings,
     /// Erasing members, and replaying the deletion ledger.
     pub erasure: ErasureService,
+    /// Account deletion, for the operator's command line and the job.
+    pub deletion: DeletionService,
 }
 
 impl fmt::Debug for Application {
@@ -112,6 +114,18 @@ impl Application {
             settings.backup.retention,
             VERSION,
         ));
+        let erasure = ErasureService::new(
+            Arc::clone(&stores.users),
+            Arc::clone(&photo_stores.blobs),
+            Arc::clone(&clock),
+        );
+        let deletion = DeletionService::new(
+            Arc::clone(&stores.users),
+            Arc::clone(&stores.hasher),
+            Arc::clone(&clock),
+            erasure.clone(),
+            settings.privacy.deletion_policy(),
+        );
         let use_cases = UseCases {
             authentication: Arc::new(AuthenticationService::new(stores.clone(), &settings.auth)),
             accounts: Arc::new(AccountService::new(stores.clone())),
@@ -135,12 +149,8 @@ impl Application {
                 Arc::clone(&clock),
                 settings.backup.scheduled && settings.worker.scheduler,
             )),
+            deletion: Arc::new(deletion.clone()),
         };
-        let erasure = ErasureService::new(
-            Arc::clone(&stores.users),
-            Arc::clone(&photo_stores.blobs),
-            Arc::clone(&clock),
-        );
         let provisioning = Arc::new(ProvisioningService::new(stores));
         Ok(Self {
             use_cases,
@@ -155,6 +165,7 @@ impl Application {
             backups,
             backup_settings: settings.backup.clone(),
             erasure,
+            deletion,
         })
     }
 
@@ -172,6 +183,7 @@ impl Application {
             self.orphan_grace,
         )))?;
         handlers.register(Arc::new(BackupJob::new(Arc::clone(&self.backups))))?;
+        handlers.register(Arc::new(EraseDueJob::new(self.deletion.clone())))?;
         handlers.register(Arc::new(VerifyJob::new(
             Arc::clone(&self.backups),
             self.backup_identity(None)?,
@@ -207,6 +219,7 @@ impl Application {
         let mut tasks = vec![
             PurgeExpiredHandler::scheduled_task(),
             OrphanSweep::scheduled_task(),
+            EraseDueJob::scheduled_task(),
         ];
         if self.backup_settings.scheduled {
             let settings = &self.backup_settings;

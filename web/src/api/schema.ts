@@ -126,10 +126,26 @@ export interface paths {
         get: operations["user"];
         put?: never;
         post?: never;
-        delete?: never;
+        delete: operations["delete_member"];
         options?: never;
         head?: never;
         patch: operations["update_user"];
+        trace?: never;
+    };
+    "/api/v1/admin/users/{id}/deletion": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["cancel_member"];
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/albums": {
@@ -302,10 +318,26 @@ export interface paths {
         get: operations["profile"];
         put?: never;
         post?: never;
-        delete?: never;
+        delete: operations["delete_own"];
         options?: never;
         head?: never;
         patch: operations["update_profile"];
+        trace?: never;
+    };
+    "/api/v1/me/deletion": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["cancel_own"];
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/me/password": {
@@ -773,6 +805,20 @@ export interface components {
             /** @description The page to hand out: `{public_url}/shared/{token}`. */
             url: string;
         };
+        DeleteAccountBody: {
+            /** @description The account's current password. */
+            password: string;
+        };
+        /** @description A deletion waiting out its grace period. */
+        DeletionScheduledResponse: {
+            /**
+             * Format: date-time
+             * @description When the account and everything it owns will be erased, unless the
+             *     deletion is cancelled before (sign in again, then
+             *     `DELETE /api/v1/me/deletion`).
+             */
+            deletion_due_at: string;
+        };
         /** @description One invalid field of a request body. */
         FieldError: {
             field: string;
@@ -1005,6 +1051,12 @@ export interface components {
             bio?: string | null;
             /** Format: date-time */
             created_at: string;
+            /**
+             * Format: date-time
+             * @description Set while a deletion waits out its grace period: the account and
+             *     everything it owns is erased then, unless cancelled.
+             */
+            deletion_due_at?: string | null;
             disabled: boolean;
             display_name: string;
             email: string;
@@ -1418,6 +1470,64 @@ export interface operations {
             };
         };
     };
+    delete_member: {
+        parameters: {
+            query?: {
+                /** @description Erase at once instead of after the grace period. */
+                now?: boolean;
+            };
+            header?: never;
+            path: {
+                /** @description Member id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deletion scheduled after the grace period; the member's sessions and tokens are revoked now */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletionScheduledResponse"];
+                };
+            };
+            /** @description Erased at once */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your own account (delete it from your profile) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     update_user: {
         parameters: {
             query?: never;
@@ -1468,6 +1578,54 @@ export interface operations {
                 };
             };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    cancel_member: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Member id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Cancelled; the member stays */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserResponse"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No deletion pending */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2155,6 +2313,54 @@ export interface operations {
             };
         };
     };
+    delete_own: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeleteAccountBody"];
+            };
+        };
+        responses: {
+            /** @description Deletion scheduled after the grace period; every session and token is revoked now */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletionScheduledResponse"];
+                };
+            };
+            /** @description Erased at once (no grace period configured) */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Password wrong */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     update_profile: {
         parameters: {
             query?: never;
@@ -2185,6 +2391,43 @@ export interface operations {
                 };
             };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    cancel_own: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Cancelled; the account stays */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserResponse"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No deletion pending */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

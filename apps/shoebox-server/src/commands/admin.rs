@@ -6,6 +6,7 @@ use anyhow::Context;
 use shoebox_domain::{
     accounts::{DisplayName, EmailAddress, Role},
     auth::SecretToken,
+    privacy::DeletionOutcome,
 };
 use shoebox_ports::inbound::EnsureUser;
 
@@ -56,6 +57,22 @@ pub async fn create_admin(
     say(format!("admin {} {verb}", user.email));
     if generated {
         say(format!("password (shown once): {password}"));
+    }
+    Ok(())
+}
+
+pub async fn delete_user(settings: &Settings, email: &str, now: bool) -> anyhow::Result<()> {
+    let email = EmailAddress::parse(email).with_context(|| format!("email {email:?}"))?;
+    require_current_schema(settings).await?;
+    let application = Application::build(settings)?;
+    match application.deletion.delete_by_email(&email, now).await? {
+        DeletionOutcome::Scheduled { due_at } => say(format!(
+            "{email}: sessions and tokens revoked; erased at {} unless cancelled (or run again with --now)",
+            due_at.format("%Y-%m-%d %H:%M UTC")
+        )),
+        DeletionOutcome::Erased => say(format!(
+            "{email}: erased, with every photo, album and file; the deletion ledger keeps them erased across restores"
+        )),
     }
     Ok(())
 }

@@ -30,6 +30,9 @@ pub async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
                     password_stdin,
                 },
         } => admin::create_admin(&settings, &email, &display_name, password_stdin).await,
+        Command::Users {
+            command: UsersCommand::Delete { email, now },
+        } => admin::delete_user(&settings, &email, now).await,
         Command::Seed { force } => admin::seed(&settings, force).await,
         Command::Backup { command } => backup::backup(&settings, command).await,
         Command::Openapi => {

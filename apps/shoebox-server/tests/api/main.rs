@@ -15,3 +15,4 @@ mod jobs;
 mod listings;
 mod originals;
 mod photos;
+mod privacy;

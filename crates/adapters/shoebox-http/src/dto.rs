@@ -53,6 +53,9 @@ pub struct UserResponse {
     pub disabled: bool,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Set while a deletion waits out its grace period: the account and
+    /// everything it owns is erased then, unless cancelled.
+    pub deletion_due_at: Option<DateTime<Utc>>,
 }
 
 impl From<User> for UserResponse {
@@ -67,6 +70,7 @@ impl From<User> for UserResponse {
             disabled: user.disabled_at.is_some(),
             created_at: user.created_at,
             updated_at: user.updated_at,
+            deletion_due_at: user.deletion_due_at,
         }
     }
 }
@@ -241,4 +245,13 @@ pub struct CreatedInvitationResponse {
     pub token: String,
     /// The single-use link to hand to the invitee.
     pub link: String,
+}
+
+/// `DELETE /api/v1/admin/users/{id}`.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AdminDeleteQuery {
+    /// Erase at once instead of after the grace period.
+    #[serde(default)]
+    pub now: bool,
 }

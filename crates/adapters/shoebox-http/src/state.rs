@@ -3,8 +3,8 @@
 use std::{fmt, sync::Arc, time::Duration};
 
 use shoebox_ports::inbound::{
-    Accounts, Administration, Albums, Authentication, BackupAdministration, JobAdministration,
-    Operations, Photos, Sharing,
+    AccountDeletion, Accounts, Administration, Albums, Authentication, BackupAdministration,
+    JobAdministration, Operations, Photos, Sharing,
 };
 
 use crate::{HttpSettings, ListingCache};
@@ -21,6 +21,7 @@ pub struct UseCases {
     pub sharing: Arc<dyn Sharing>,
     pub jobs: Arc<dyn JobAdministration>,
     pub backups: Arc<dyn BackupAdministration>,
+    pub deletion: Arc<dyn AccountDeletion>,
 }
 
 impl fmt::Debug for UseCases {

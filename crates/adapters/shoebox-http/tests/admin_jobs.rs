@@ -36,6 +36,7 @@ fn actor(role: Role) -> Actor {
             disabled_at: None,
             created_at: Utc::now(),
             updated_at: Utc::now(),
+            deletion_due_at: None,
         },
         credential: Credential::ApiToken {
             id: ApiTokenId::new(),
@@ -87,6 +88,7 @@ async fn service(
             photos: Arc::new(shoebox_ports::inbound::MockPhotos::new()),
             albums: Arc::new(shoebox_ports::inbound::MockAlbums::new()),
             sharing: Arc::new(shoebox_ports::inbound::MockSharing::new()),
+            deletion: Arc::new(shoebox_ports::inbound::MockAccountDeletion::new()),
             backups: Arc::new(shoebox_ports::inbound::MockBackupAdministration::new()),
         },
         settings: Default::default(),

@@ -43,6 +43,7 @@ fn user(role: Role) -> User {
         disabled_at: None,
         created_at: Utc::now(),
         updated_at: Utc::now(),
+        deletion_due_at: None,
     }
 }
 
@@ -82,6 +83,7 @@ async fn service(
             photos: Arc::new(shoebox_ports::inbound::MockPhotos::new()),
             albums: Arc::new(shoebox_ports::inbound::MockAlbums::new()),
             sharing: Arc::new(shoebox_ports::inbound::MockSharing::new()),
+            deletion: Arc::new(shoebox_ports::inbound::MockAccountDeletion::new()),
             backups: Arc::new(shoebox_ports::inbound::MockBackupAdministration::new()),
         },
         settings: mocks.settings.unwrap_or_default(),

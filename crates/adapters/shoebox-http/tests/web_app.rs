@@ -57,6 +57,7 @@ async fn service(
             photos: Arc::new(MockPhotos::new()),
             albums: Arc::new(MockAlbums::new()),
             sharing: Arc::new(MockSharing::new()),
+            deletion: Arc::new(shoebox_ports::inbound::MockAccountDeletion::new()),
             backups: Arc::new({
                 let mut backups = shoebox_ports::inbound::MockBackupAdministration::new();
                 backups

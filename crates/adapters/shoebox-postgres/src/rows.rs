@@ -36,6 +36,7 @@ pub(crate) struct UserRow {
     disabled_at: Option<DateTime<Utc>>,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
+    deletion_due_at: Option<DateTime<Utc>>,
 }
 
 impl UserRow {
@@ -63,6 +64,7 @@ impl UserRow {
             disabled_at: self.disabled_at,
             created_at: self.created_at,
             updated_at: self.updated_at,
+            deletion_due_at: self.deletion_due_at,
         })
     }
 }

@@ -14,6 +14,7 @@ diesel::table! {
         disabled_at -> Nullable<Timestamptz>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        deletion_due_at -> Nullable<Timestamptz>,
     }
 }
 

@@ -3,6 +3,12 @@
 
 use std::{fmt, sync::Arc};
 
+mod deletion;
+mod settings;
+
+pub use deletion::{DeletionService, ERASE_DUE_JOB, EraseDueJob};
+pub use settings::PrivacySettings;
+
 use bytes::Bytes;
 use futures_util::StreamExt;
 use shoebox_domain::{

@@ -60,6 +60,7 @@ pub fn user(email: &str, role: Role) -> User {
         disabled_at: None,
         created_at: now(),
         updated_at: now(),
+        deletion_due_at: None,
     }
 }
 

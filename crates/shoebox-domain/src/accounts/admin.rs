@@ -52,6 +52,7 @@ mod tests {
             disabled_at: None,
             created_at: Utc::now(),
             updated_at: Utc::now(),
+            deletion_due_at: None,
         }
     }
 

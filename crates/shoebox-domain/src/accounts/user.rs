@@ -87,6 +87,9 @@ pub struct User {
     pub disabled_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Set while the member's deletion waits out its grace period: they
+    /// are erased at this time unless they cancel.
+    pub deletion_due_at: Option<DateTime<Utc>>,
 }
 
 impl User {

@@ -4,7 +4,7 @@
 //! holding only their id and the time: a restore of an older backup replays
 //! the ledger, so a restore never brings a deleted person back.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -66,6 +66,54 @@ impl DeletionRecord {
     }
 }
 
+/// How long a requested deletion waits before the member is erased (SPEC §8:
+/// seven days by default; zero erases at once). The member may cancel
+/// meanwhile; an admin may erase at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DeletionPolicy {
+    pub grace: TimeDelta,
+}
+
+impl DeletionPolicy {
+    pub fn with_grace_days(days: u32) -> Self {
+        Self {
+            grace: TimeDelta::days(i64::from(days)),
+        }
+    }
+
+    /// When a deletion requested at `now` comes due; `None`: at once.
+    pub fn due_at(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        (self.grace > TimeDelta::zero()).then(|| now + self.grace)
+    }
+}
+
+/// What a deletion request did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeletionOutcome {
+    /// The member will be erased at this time unless the deletion is
+    /// cancelled; their sessions and tokens are already revoked.
+    Scheduled { due_at: DateTime<Utc> },
+    /// The member is erased.
+    Erased,
+}
+
+/// Why a deletion request or its cancellation was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum DeletionError {
+    #[error("only admins may do this")]
+    Forbidden,
+    #[error("no such member")]
+    NotFound,
+    #[error("the password is incorrect")]
+    WrongPassword,
+    #[error("admins delete their own account from their profile, with their password")]
+    OwnAccount,
+    #[error("no deletion of this account is pending")]
+    NotPending,
+    #[error(transparent)]
+    Unexpected(#[from] anyhow::Error),
+}
+
 /// Everything a member owns in the store sits under this prefix.
 pub fn objects_prefix_of(user: UserId) -> ObjectPrefix {
     let raw = format!("users/{}", user.as_uuid());
@@ -112,6 +160,16 @@ mod tests {
             let key = ObjectKey::parse(raw).unwrap();
             assert_eq!(DeletionRecord::user_of_key(&key), None, "{raw}");
         }
+    }
+
+    #[test]
+    fn a_grace_period_sets_the_due_time_and_zero_means_at_once() {
+        let now = Utc.with_ymd_and_hms(2026, 12, 4, 6, 30, 0).unwrap();
+        assert_eq!(
+            DeletionPolicy::with_grace_days(7).due_at(now),
+            Some(Utc.with_ymd_and_hms(2026, 12, 11, 6, 30, 0).unwrap())
+        );
+        assert_eq!(DeletionPolicy::with_grace_days(0).due_at(now), None);
     }
 
     #[test]

@@ -7,6 +7,7 @@ mod backups;
 mod jobs;
 mod operations;
 mod photos;
+mod privacy;
 
 pub use accounts::{Accounts, Authentication, SignedIn};
 pub use administration::{Administration, EnsureUser, Provisioning};
@@ -19,6 +20,7 @@ pub use photos::{
     Albums, CreateAlbum, CreatedShareLink, FileBytes, FileDescriptor, PhotoUpload, Photos,
     ReadFileError, Sharing, StagedPhoto, UploadedPhoto,
 };
+pub use privacy::AccountDeletion;
 
 #[cfg(feature = "mock")]
 pub use accounts::{MockAccounts, MockAuthentication};
@@ -32,3 +34,5 @@ pub use jobs::MockJobAdministration;
 pub use operations::MockOperations;
 #[cfg(feature = "mock")]
 pub use photos::{MockAlbums, MockPhotos, MockSharing};
+#[cfg(feature = "mock")]
+pub use privacy::MockAccountDeletion;

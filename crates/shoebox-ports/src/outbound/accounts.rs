@@ -88,6 +88,21 @@ pub trait UserRepository: Send + Sync {
         now: DateTime<Utc>,
     ) -> anyhow::Result<Option<User>>;
 
+    /// Schedules the member's deletion at `due_at`, ending every session
+    /// and revoking every token in the same transaction; `None` cancels a
+    /// pending deletion. `None` when there is no such member.
+    /// Errors: only `Unexpected`.
+    async fn schedule_deletion(
+        &self,
+        id: UserId,
+        due_at: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<Option<User>>;
+
+    /// Members whose deletion came due at or before `now`, oldest due first,
+    /// at most `limit`. Errors: only `Unexpected`.
+    async fn due_for_erasure(&self, now: DateTime<Utc>, limit: i64) -> anyhow::Result<Vec<UserId>>;
+
     /// Erases the member from the database in one transaction: the row and
     /// everything that hangs off it (sessions, tokens, photos, albums, their
     /// links), the address on invitations they accepted or were sent, and

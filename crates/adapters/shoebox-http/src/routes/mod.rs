@@ -6,6 +6,7 @@ pub mod admin_backups;
 pub mod admin_jobs;
 pub mod albums;
 pub mod auth;
+pub mod deletion;
 mod files;
 pub mod me;
 pub mod ops;
@@ -52,8 +53,10 @@ fn me_routes() -> actix_web::Scope {
         .service(
             web::resource("")
                 .route(web::get().to(me::profile))
-                .route(web::patch().to(me::update_profile)),
+                .route(web::patch().to(me::update_profile))
+                .route(web::delete().to(deletion::delete_own)),
         )
+        .service(web::resource("/deletion").route(web::delete().to(deletion::cancel_own)))
         .service(web::resource("/password").route(web::put().to(me::change_password)))
         .service(
             web::resource("/sessions")
@@ -134,7 +137,11 @@ fn admin_routes() -> actix_web::Scope {
         .service(
             web::resource("/users/{id}")
                 .route(web::get().to(admin::user))
-                .route(web::patch().to(admin::update_user)),
+                .route(web::patch().to(admin::update_user))
+                .route(web::delete().to(deletion::delete_member)),
+        )
+        .service(
+            web::resource("/users/{id}/deletion").route(web::delete().to(deletion::cancel_member)),
         )
         .service(
             web::resource("/invitations")

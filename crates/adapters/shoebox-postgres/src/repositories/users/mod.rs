@@ -256,6 +256,47 @@ impl UserRepository for PostgresUserRepository {
         row.map(UserRow::into_user).transpose()
     }
 
+    async fn schedule_deletion(
+        &self,
+        id: UserId,
+        due_at: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<Option<User>> {
+        let id = id.as_uuid();
+        let row = self
+            .database
+            .run("scheduling or cancelling a deletion", move |connection| {
+                connection.transaction::<_, DieselError, _>(|connection| {
+                    let row = diesel::update(users::table.find(id))
+                        .set((users::deletion_due_at.eq(due_at), users::updated_at.eq(now)))
+                        .returning(UserRow::as_returning())
+                        .get_result(connection)
+                        .optional()?;
+                    if row.is_some() && due_at.is_some() {
+                        end_sessions_and_tokens(connection, id, None)?;
+                    }
+                    Ok(row)
+                })
+            })
+            .await?;
+        row.map(UserRow::into_user).transpose()
+    }
+
+    async fn due_for_erasure(&self, now: DateTime<Utc>, limit: i64) -> anyhow::Result<Vec<UserId>> {
+        let ids: Vec<Uuid> = self
+            .database
+            .run("listing deletions that came due", move |connection| {
+                users::table
+                    .filter(users::deletion_due_at.le(now))
+                    .order(users::deletion_due_at.asc())
+                    .limit(limit)
+                    .select(users::id)
+                    .load(connection)
+            })
+            .await?;
+        Ok(ids.into_iter().map(UserId::from_uuid).collect())
+    }
+
     async fn erase(&self, id: UserId) -> anyhow::Result<bool> {
         let id = id.as_uuid();
         self.database
