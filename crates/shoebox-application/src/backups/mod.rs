@@ -402,7 +402,14 @@ impl BackupService {
         decryptor: Option<&dyn ArchiveDecryptor>,
     ) -> Result<(), BackupError> {
         let (body, integrity) = self.verified_body(manifest, decryptor).await?;
-        let name = format!("shoebox_verify_{}", manifest.id.to_string().to_lowercase());
+        // Unique per drill: two drills of one backup (the schedule and an
+        // operator), or two installations sharing a server, must not drop
+        // each other's scratch database.
+        let name = format!(
+            "shoebox_verify_{}_{}",
+            manifest.id.to_string().to_lowercase(),
+            &uuid::Uuid::new_v4().simple().to_string()[..12]
+        );
         let scratch = self.stores.archive.create_scratch(&name).await?;
         let outcome = async {
             scratch

@@ -155,6 +155,8 @@ struct ScriptedDatabase {
     tables: u64,
     restored: Mutex<Option<Vec<u8>>>,
     scratches: Mutex<Vec<String>>,
+    /// Every scratch database ever created, in order.
+    created: Mutex<Vec<String>>,
 }
 
 fn facts() -> DatabaseFacts {
@@ -207,6 +209,7 @@ impl DatabaseArchive for ScriptedDatabase {
 
     async fn create_scratch(&self, name: &str) -> anyhow::Result<Box<dyn DatabaseArchive>> {
         self.scratches.lock().unwrap().push(name.to_owned());
+        self.created.lock().unwrap().push(name.to_owned());
         Ok(Box::new(ScriptedDatabase::default()))
     }
 
@@ -488,4 +491,43 @@ async fn the_status_is_the_newest_success_the_count_kept_and_the_last_drill() {
         BackupStatus::of(&service.list().await.unwrap()),
         "the cheap status and the one derived from the full listing agree"
     );
+}
+
+#[tokio::test]
+async fn two_drills_of_one_backup_use_scratch_databases_of_their_own() {
+    let database = Arc::new(ScriptedDatabase {
+        archive: archive(),
+        ..ScriptedDatabase::default()
+    });
+    let blobs = Arc::new(MemoryStore::in_memory());
+    let service = service_at(Arc::clone(&database), blobs, noon());
+    service.run().await.unwrap();
+    for _ in 0..2 {
+        assert!(
+            service
+                .verify(BackupSelector::Latest, None)
+                .await
+                .unwrap()
+                .ok
+        );
+    }
+    let created = database.created.lock().unwrap().clone();
+    assert_eq!(created.len(), 2);
+    assert_ne!(
+        created[0], created[1],
+        "a concurrent drill would drop the other's"
+    );
+    for name in &created {
+        assert!(
+            name.starts_with("shoebox_verify_20261203t120000z_"),
+            "{name}"
+        );
+        assert!(
+            name.len() <= 63
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'),
+            "a valid PostgreSQL name: {name}"
+        );
+    }
 }
