@@ -331,7 +331,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        get: operations["policy"];
         put?: never;
         post?: never;
         delete: operations["cancel_own"];
@@ -808,6 +808,15 @@ export interface components {
         DeleteAccountBody: {
             /** @description The account's current password. */
             password: string;
+        };
+        /** @description What deleting one's account means on this server. */
+        DeletionPolicyResponse: {
+            /**
+             * Format: int32
+             * @description Days between the request and the erasure, during which signing in
+             *     again and cancelling keeps the account; 0: erased at once.
+             */
+            grace_days: number;
         };
         /** @description A deletion waiting out its grace period. */
         DeletionScheduledResponse: {
@@ -2391,6 +2400,34 @@ export interface operations {
                 };
             };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    policy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The grace period a deletion requested now would get */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletionPolicyResponse"];
+                };
+            };
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

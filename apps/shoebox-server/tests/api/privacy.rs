@@ -243,6 +243,13 @@ async fn a_member_deletes_their_account_with_their_password_and_may_cancel_withi
 {
     let app = builder().spawn().await;
     let mut member = app.signed_in("leaving@example.org", Role::Member).await;
+    let policy: Value = member
+        .get("/api/v1/me/deletion")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(policy["grace_days"], 7, "the page can say when");
 
     let wrong = member
         .request(Method::DELETE, "/api/v1/me")
@@ -303,6 +310,13 @@ async fn without_a_grace_period_the_account_is_erased_at_once() {
         .spawn()
         .await;
     let mut member = app.signed_in("now@example.org", Role::Member).await;
+    let policy: Value = member
+        .get("/api/v1/me/deletion")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(policy["grace_days"], 0);
     let uploaded = upload(&member, vec![("n.jpg", located_jpeg(40))]).await;
     assert_eq!(uploaded.status(), StatusCode::CREATED);
     let id = member_id(&member).await;

@@ -32,7 +32,7 @@ use crate::{problem::ProblemDetails, routes};
         routes::shares::shared_file,
         routes::admin_jobs::list, routes::admin_jobs::retry, routes::admin_jobs::cancel,
         routes::admin_backups::list, routes::admin_backups::back_up_now,
-        routes::deletion::delete_own, routes::deletion::cancel_own,
+        routes::deletion::delete_own, routes::deletion::policy, routes::deletion::cancel_own,
         routes::deletion::delete_member, routes::deletion::cancel_member,
         routes::ops::healthz, routes::ops::readyz, routes::ops::version,
     ),

@@ -128,6 +128,10 @@ impl DeletionService {
 
 #[async_trait]
 impl AccountDeletion for DeletionService {
+    fn grace_days(&self) -> u32 {
+        self.policy.grace_days()
+    }
+
     async fn request_own(
         &self,
         actor: Actor,

@@ -81,6 +81,11 @@ impl DeletionPolicy {
         }
     }
 
+    /// The grace period in whole days.
+    pub fn grace_days(&self) -> u32 {
+        u32::try_from(self.grace.num_days()).unwrap_or(0)
+    }
+
     /// When a deletion requested at `now` comes due; `None`: at once.
     pub fn due_at(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
         (self.grace > TimeDelta::zero()).then(|| now + self.grace)
@@ -170,6 +175,7 @@ mod tests {
             Some(Utc.with_ymd_and_hms(2026, 12, 11, 6, 30, 0).unwrap())
         );
         assert_eq!(DeletionPolicy::with_grace_days(0).due_at(now), None);
+        assert_eq!(DeletionPolicy::with_grace_days(30).grace_days(), 30);
     }
 
     #[test]

@@ -11,6 +11,9 @@ use shoebox_domain::{
 #[cfg_attr(feature = "mock", mockall::automock)]
 #[async_trait]
 pub trait AccountDeletion: Send + Sync {
+    /// Days between a deletion request and the erasure (0: at once).
+    fn grace_days(&self) -> u32;
+
     /// Deletes the actor's own account: scheduled after the grace period
     /// (every session and token revoked at once), or erased at once when
     /// the grace period is zero.

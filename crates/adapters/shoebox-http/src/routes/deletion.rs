@@ -31,6 +31,14 @@ pub struct DeletionScheduledResponse {
     pub deletion_due_at: chrono::DateTime<chrono::Utc>,
 }
 
+/// What deleting one's account means on this server.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DeletionPolicyResponse {
+    /// Days between the request and the erasure, during which signing in
+    /// again and cancelling keeps the account; 0: erased at once.
+    pub grace_days: u32,
+}
+
 fn problem(error: DeletionError) -> Problem {
     match error {
         DeletionError::Forbidden => Problem::forbidden("only admins may do this"),
@@ -87,6 +95,20 @@ pub async fn delete_own(
         .await
         .map_err(problem)?;
     Ok(outcome_response(outcome))
+}
+
+#[utoipa::path(get, path = "/api/v1/me/deletion", tag = "me", security(("session" = []), ("bearer" = [])),
+    responses(
+        (status = 200, description = "The grace period a deletion requested now would get", body = DeletionPolicyResponse),
+        (status = 401, body = ProblemDetails, content_type = "application/problem+json"),
+    ))]
+pub async fn policy(
+    Authenticated(_actor): Authenticated,
+    state: web::Data<HttpState>,
+) -> web::Json<DeletionPolicyResponse> {
+    web::Json(DeletionPolicyResponse {
+        grace_days: state.use_cases.deletion.grace_days(),
+    })
 }
 
 #[utoipa::path(delete, path = "/api/v1/me/deletion", tag = "me", security(("session" = []), ("bearer" = [])),

@@ -56,7 +56,11 @@ fn me_routes() -> actix_web::Scope {
                 .route(web::patch().to(me::update_profile))
                 .route(web::delete().to(deletion::delete_own)),
         )
-        .service(web::resource("/deletion").route(web::delete().to(deletion::cancel_own)))
+        .service(
+            web::resource("/deletion")
+                .route(web::get().to(deletion::policy))
+                .route(web::delete().to(deletion::cancel_own)),
+        )
         .service(web::resource("/password").route(web::put().to(me::change_password)))
         .service(
             web::resource("/sessions")
