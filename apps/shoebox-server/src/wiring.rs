@@ -3,15 +3,18 @@
 use std::{fmt, sync::Arc, time::Duration};
 
 use shoebox_application::{
-    AccountService, AccountStores, AdministrationService, AlbumService, AuthenticationService,
-    OperationsService, OrphanSweep, PhotoService, PhotoStores, ProvisioningService, SharingService,
-    VariantMaker,
+    AccountService, AccountStores, AdministrationService, AlbumService, AuditService, Auditor,
+    AuthenticationService, OperationsService, OrphanSweep, PhotoService, PhotoStores,
+    ProvisioningService, SharingService, VariantMaker,
     backups::{
         BackupAdministrationService, BackupJob, BackupService, BackupSettings, BackupStores,
         VerifyJob,
     },
     jobs::{JobAdministrationService, JobHandlers, PurgeExpiredHandler, ScheduledTask},
-    privacy::{DeletionService, EraseDueJob, ErasureService},
+    privacy::{
+        BuildExportJob, DeletionService, EraseDueJob, ErasureService, ExportService,
+        SweepExportsJob,
+    },
 };
 use shoebox_crypto::{AgeDecryptor, AgeEncryptor, Argon2PasswordHasher};
 use shoebox_domain::jobs::PurgePolicy;
@@ -26,11 +29,12 @@ use shoebox_ports::{
 };
 use shoebox_postgres::{
     DatabaseSettings, PostgresAlbumRepository, PostgresApiTokenRepository, PostgresArchive,
-    PostgresDatabase, PostgresInvitationRepository, PostgresJobQueue,
-    PostgresLoginThrottleRepository, PostgresMaintenanceRepository, PostgresPhotoRepository,
-    PostgresSchemaInspector, PostgresSessionRepository, PostgresShareLinkRepository,
-    PostgresUserRepository,
+    PostgresAuditRepository, PostgresDatabase, PostgresExportRepository,
+    PostgresInvitationRepository, PostgresJobQueue, PostgresLoginThrottleRepository,
+    PostgresMaintenanceRepository, PostgresPhotoRepository, PostgresSchemaInspector,
+    PostgresSessionRepository, PostgresShareLinkRepository, PostgresUserRepository,
 };
+use shoebox_zip::AsyncZipPacker;
 
 use crate::{
     build_info::{VERSION, build_info},
@@ -60,6 +64,8 @@ pub struct Application {
     pub erasure: ErasureService,
     /// Account deletion, for the operator's command line and the job.
     pub deletion: DeletionService,
+    /// Data exports, for their jobs.
+    pub exports: ExportService,
 }
 
 impl fmt::Debug for Application {
@@ -86,6 +92,8 @@ impl Application {
             clock: Arc::clone(&clock),
         };
         let job_queue: Arc<dyn JobQueue> = Arc::new(PostgresJobQueue::new(&database));
+        let audit_log = Arc::new(PostgresAuditRepository::new(&database));
+        let auditor = Auditor::new(audit_log.clone(), Arc::clone(&clock));
         let blobs = ObjectStoreBlobStore::from_settings(&settings.storage)?;
         tracing::debug!(store = blobs.describe(), "object storage");
         let photo_stores = PhotoStores {
@@ -125,11 +133,23 @@ impl Application {
             Arc::clone(&clock),
             erasure.clone(),
             settings.privacy.deletion_policy(),
+            auditor.clone(),
+        );
+        let exports = ExportService::new(
+            Arc::new(PostgresExportRepository::new(&database)),
+            stores.clone(),
+            photo_stores.clone(),
+            Arc::new(AsyncZipPacker),
+            auditor.clone(),
         );
         let use_cases = UseCases {
             authentication: Arc::new(AuthenticationService::new(stores.clone(), &settings.auth)),
             accounts: Arc::new(AccountService::new(stores.clone())),
-            administration: Arc::new(AdministrationService::new(stores.clone(), &settings.auth)),
+            administration: Arc::new(AdministrationService::new(
+                stores.clone(),
+                &settings.auth,
+                auditor.clone(),
+            )),
             operations: Arc::new(OperationsService::new(Arc::new(
                 PostgresSchemaInspector::new(&database),
             ))),
@@ -142,14 +162,18 @@ impl Application {
             jobs: Arc::new(JobAdministrationService::new(
                 Arc::clone(&job_queue),
                 Arc::clone(&clock),
+                auditor.clone(),
             )),
             backups: Arc::new(BackupAdministrationService::new(
                 Arc::clone(&backups),
                 Arc::clone(&job_queue),
                 Arc::clone(&clock),
                 settings.backup.scheduled && settings.worker.scheduler,
+                auditor.clone(),
             )),
             deletion: Arc::new(deletion.clone()),
+            exports: Arc::new(exports.clone()),
+            audit: Arc::new(AuditService::new(audit_log)),
         };
         let provisioning = Arc::new(ProvisioningService::new(stores));
         Ok(Self {
@@ -166,6 +190,7 @@ impl Application {
             backup_settings: settings.backup.clone(),
             erasure,
             deletion,
+            exports,
         })
     }
 
@@ -184,6 +209,8 @@ impl Application {
         )))?;
         handlers.register(Arc::new(BackupJob::new(Arc::clone(&self.backups))))?;
         handlers.register(Arc::new(EraseDueJob::new(self.deletion.clone())))?;
+        handlers.register(Arc::new(BuildExportJob::new(self.exports.clone())))?;
+        handlers.register(Arc::new(SweepExportsJob::new(self.exports.clone())))?;
         handlers.register(Arc::new(VerifyJob::new(
             Arc::clone(&self.backups),
             self.backup_identity(None)?,
@@ -220,6 +247,7 @@ impl Application {
             PurgeExpiredHandler::scheduled_task(),
             OrphanSweep::scheduled_task(),
             EraseDueJob::scheduled_task(),
+            SweepExportsJob::scheduled_task(),
         ];
         if self.backup_settings.scheduled {
             let settings = &self.backup_settings;

@@ -4,24 +4,27 @@ use async_trait::async_trait;
 use chrono::TimeDelta;
 use shoebox_domain::{
     accounts::{AdminChange, AdminUserError, EmailAddress, Role, User, UserId, check_admin_change},
+    audit::AuditAction,
     auth::{Actor, Invitation, InvitationId, NewInvitation},
     page::{Page, PageRequest},
 };
 use shoebox_ports::inbound::Administration;
 
-use crate::{AccountStores, AuthSettings};
+use crate::{AccountStores, Auditor, AuthSettings};
 
 #[derive(Debug, Clone)]
 pub struct AdministrationService {
     stores: AccountStores,
     invitation_validity: TimeDelta,
+    audit: Auditor,
 }
 
 impl AdministrationService {
-    pub fn new(stores: AccountStores, settings: &AuthSettings) -> Self {
+    pub fn new(stores: AccountStores, settings: &AuthSettings, audit: Auditor) -> Self {
         Self {
             stores,
             invitation_validity: settings.invitation_validity(),
+            audit,
         }
     }
 }
@@ -76,6 +79,9 @@ impl Administration for AdministrationService {
         };
         let user = changed.ok_or(AdminUserError::NotFound)?;
         tracing::info!(actor_id = %actor.user.id, user_id = %id, ?change, "member changed by admin");
+        self.audit
+            .by(&actor, AuditAction::MemberUpdated, Some(id.as_uuid()))
+            .await;
         Ok(user)
     }
 
@@ -96,6 +102,13 @@ impl Administration for AdministrationService {
         );
         self.stores.invitations.insert(new.clone()).await?;
         tracing::info!(actor_id = %actor.user.id, invitation_id = %new.invitation.id.as_uuid(), %role, "invitation created");
+        self.audit
+            .by(
+                &actor,
+                AuditAction::InvitationCreated,
+                Some(new.invitation.id.as_uuid()),
+            )
+            .await;
         Ok(new)
     }
 
@@ -120,7 +133,12 @@ impl Administration for AdministrationService {
             .revoke(id, self.stores.clock.now())
             .await?
         {
-            true => Ok(()),
+            true => {
+                self.audit
+                    .by(&actor, AuditAction::InvitationRevoked, Some(id.as_uuid()))
+                    .await;
+                Ok(())
+            }
             false => Err(AdminUserError::NotFound),
         }
     }

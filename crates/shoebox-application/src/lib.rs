@@ -10,6 +10,7 @@
 
 mod accounts;
 mod administration;
+mod audit;
 mod authentication;
 pub mod backups;
 pub mod jobs;
@@ -21,6 +22,7 @@ mod settings;
 
 pub use accounts::AccountService;
 pub use administration::AdministrationService;
+pub use audit::{AuditService, Auditor};
 pub use authentication::{AccountStores, AuthenticationService};
 pub use operations::OperationsService;
 pub use photos::{

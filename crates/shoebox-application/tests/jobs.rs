@@ -11,6 +11,7 @@ use std::{
 
 use async_trait::async_trait;
 use chrono::{DateTime, TimeDelta, Utc};
+use shoebox_application::Auditor;
 use shoebox_application::jobs::{
     JobAdministrationService, JobFailure, JobHandler, JobHandlers, PurgeExpiredHandler,
     ScheduledTask, Scheduler, Worker, WorkerSettings,
@@ -25,7 +26,9 @@ use shoebox_domain::{
 };
 use shoebox_ports::{
     inbound::JobAdministration,
-    outbound::{MockClock, MockJobQueue, MockScheduleLedger, SlotClaim, WakeReason},
+    outbound::{
+        MockAuditRepository, MockClock, MockJobQueue, MockScheduleLedger, SlotClaim, WakeReason,
+    },
 };
 use tokio::sync::Notify;
 
@@ -170,9 +173,19 @@ fn the_purge_runs_daily_at_half_past_three_utc() {
     );
 }
 
+/// An audit log that fails the test if anything is written to it: neither a
+/// refused request nor a read is an action to audit.
+fn silent_auditor() -> Auditor {
+    Auditor::new(Arc::new(MockAuditRepository::new()), clock_at(now()))
+}
+
 #[tokio::test]
 async fn members_may_not_see_or_touch_jobs() {
-    let service = JobAdministrationService::new(Arc::new(MockJobQueue::new()), clock_at(now()));
+    let service = JobAdministrationService::new(
+        Arc::new(MockJobQueue::new()),
+        clock_at(now()),
+        silent_auditor(),
+    );
     let member = || actor(Role::Member);
     assert!(matches!(
         service.overview(member()).await,
@@ -204,7 +217,7 @@ async fn admins_get_counts_with_the_age_of_the_oldest_due_job() {
             ..JobCounts::default()
         })
     });
-    let service = JobAdministrationService::new(Arc::new(queue), clock_at(now()));
+    let service = JobAdministrationService::new(Arc::new(queue), clock_at(now()), silent_auditor());
     let overview = service.overview(actor(Role::Admin)).await.unwrap();
     assert_eq!(overview.counts.queued, 4);
     assert_eq!(overview.oldest_due_age, Some(Duration::from_secs(42)));

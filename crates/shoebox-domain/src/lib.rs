@@ -15,6 +15,7 @@
 
 pub mod accounts;
 pub mod albums;
+pub mod audit;
 pub mod auth;
 pub mod backups;
 pub mod imaging;

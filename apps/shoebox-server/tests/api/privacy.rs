@@ -175,6 +175,8 @@ async fn after_an_erasure_no_column_and_no_object_names_the_member() {
     crate::helpers::settled_photo(&member, &photo).await;
     // And the other member's, so that no file is being written while we scan.
     crate::helpers::settled_photo(&other, &kept).await;
+    // An export of theirs, built by the worker: it holds their values too.
+    let export = crate::exports::ready_export(&member).await;
 
     // The scan sees the marks before: it would see them after.
     let before = columns_holding(app.database_url(), MARK);
@@ -198,7 +200,12 @@ async fn after_an_erasure_no_column_and_no_object_names_the_member() {
     }
     assert!(!columns_holding(app.database_url(), &uuid).is_empty());
     let owned = objects_holding(&app, &uuid);
-    assert!(owned.len() >= 3, "original and variants: {owned:?}");
+    assert!(owned.len() >= 4, "original, variants, export: {owned:?}");
+    let export_key = format!("users/{uuid}/exports/{export}.zip");
+    assert!(
+        objects_holding(&app, MARK).contains(&export_key),
+        "the export holds their values"
+    );
 
     assert!(app.application.erasure.erase(id).await.unwrap());
 
@@ -207,10 +214,18 @@ async fn after_an_erasure_no_column_and_no_object_names_the_member() {
         Vec::<String>::new(),
         "personal values left"
     );
-    assert_eq!(
-        columns_holding(app.database_url(), &uuid),
-        Vec::<String>::new(),
-        "the member's id left"
+    // Only the audit log keeps their id (who did what, when: identifiers
+    // only, and an id that now names no one) — like the ledger.
+    let ids_left = columns_holding(app.database_url(), &uuid);
+    assert!(
+        ids_left
+            .iter()
+            .all(|column| column.starts_with("audit_log.")),
+        "the member's id left: {ids_left:?}"
+    );
+    assert!(
+        ids_left.contains(&"audit_log.actor_id".to_owned()),
+        "their export request is audited: {ids_left:?}"
     );
     assert_eq!(
         objects_holding(&app, MARK),

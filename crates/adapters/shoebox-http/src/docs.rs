@@ -34,6 +34,8 @@ use crate::{problem::ProblemDetails, routes};
         routes::admin_backups::list, routes::admin_backups::back_up_now,
         routes::deletion::delete_own, routes::deletion::policy, routes::deletion::cancel_own,
         routes::deletion::delete_member, routes::deletion::cancel_member,
+        routes::privacy::request_export, routes::privacy::list_exports, routes::privacy::get_export,
+        routes::privacy::download_export, routes::privacy::audit_log,
         routes::ops::healthz, routes::ops::readyz, routes::ops::version,
     ),
     // Schemas only used by query parameters are not collected from the
@@ -46,7 +48,7 @@ use crate::{problem::ProblemDetails, routes};
         (name = "photos", description = "Your photos: upload, details, files"),
         (name = "albums", description = "Albums and their photos"),
         (name = "sharing", description = "Share links and the anonymous view they open"),
-        (name = "admin", description = "Members, background jobs and backups (admins only)"),
+        (name = "admin", description = "Members, background jobs, backups and the audit log (admins only)"),
         (name = "operations", description = "Probes and build information"),
     )
 )]

@@ -3,8 +3,8 @@
 use std::{fmt, sync::Arc, time::Duration};
 
 use shoebox_ports::inbound::{
-    AccountDeletion, Accounts, Administration, Albums, Authentication, BackupAdministration,
-    JobAdministration, Operations, Photos, Sharing,
+    AccountDeletion, Accounts, Administration, Albums, AuditTrail, Authentication,
+    BackupAdministration, DataExports, JobAdministration, Operations, Photos, Sharing,
 };
 
 use crate::{HttpSettings, ListingCache};
@@ -22,6 +22,8 @@ pub struct UseCases {
     pub jobs: Arc<dyn JobAdministration>,
     pub backups: Arc<dyn BackupAdministration>,
     pub deletion: Arc<dyn AccountDeletion>,
+    pub exports: Arc<dyn DataExports>,
+    pub audit: Arc<dyn AuditTrail>,
 }
 
 impl fmt::Debug for UseCases {

@@ -89,6 +89,8 @@ async fn service(
             albums: Arc::new(shoebox_ports::inbound::MockAlbums::new()),
             sharing: Arc::new(shoebox_ports::inbound::MockSharing::new()),
             deletion: Arc::new(shoebox_ports::inbound::MockAccountDeletion::new()),
+            exports: Arc::new(shoebox_ports::inbound::MockDataExports::new()),
+            audit: Arc::new(shoebox_ports::inbound::MockAuditTrail::new()),
             backups: Arc::new(shoebox_ports::inbound::MockBackupAdministration::new()),
         },
         settings: Default::default(),

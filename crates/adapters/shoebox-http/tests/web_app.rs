@@ -58,6 +58,8 @@ async fn service(
             albums: Arc::new(MockAlbums::new()),
             sharing: Arc::new(MockSharing::new()),
             deletion: Arc::new(shoebox_ports::inbound::MockAccountDeletion::new()),
+            exports: Arc::new(shoebox_ports::inbound::MockDataExports::new()),
+            audit: Arc::new(shoebox_ports::inbound::MockAuditTrail::new()),
             backups: Arc::new({
                 let mut backups = shoebox_ports::inbound::MockBackupAdministration::new();
                 backups

@@ -28,9 +28,10 @@ mod settings;
 pub use archive::PostgresArchive;
 pub use database::PostgresDatabase;
 pub use repositories::{
-    PostgresAlbumRepository, PostgresApiTokenRepository, PostgresInvitationRepository,
-    PostgresJobQueue, PostgresLoginThrottleRepository, PostgresMaintenanceRepository,
-    PostgresPhotoRepository, PostgresScheduleLedger, PostgresSchemaInspector,
-    PostgresSessionRepository, PostgresShareLinkRepository, PostgresUserRepository,
+    PostgresAlbumRepository, PostgresApiTokenRepository, PostgresAuditRepository,
+    PostgresExportRepository, PostgresInvitationRepository, PostgresJobQueue,
+    PostgresLoginThrottleRepository, PostgresMaintenanceRepository, PostgresPhotoRepository,
+    PostgresScheduleLedger, PostgresSchemaInspector, PostgresSessionRepository,
+    PostgresShareLinkRepository, PostgresUserRepository,
 };
 pub use settings::DatabaseSettings;

@@ -3,6 +3,30 @@
 //! fails them.
 
 diesel::table! {
+    audit_log (id) {
+        id -> Uuid,
+        occurred_at -> Timestamptz,
+        actor_kind -> Text,
+        actor_id -> Nullable<Uuid>,
+        action -> Text,
+        target_id -> Nullable<Uuid>,
+    }
+}
+
+diesel::table! {
+    data_exports (id) {
+        id -> Uuid,
+        user_id -> Uuid,
+        status -> Text,
+        requested_at -> Timestamptz,
+        finished_at -> Nullable<Timestamptz>,
+        expires_at -> Nullable<Timestamptz>,
+        size_bytes -> Nullable<Int8>,
+        photo_count -> Nullable<Int8>,
+    }
+}
+
+diesel::table! {
     users (id) {
         id -> Uuid,
         email -> Text,
@@ -180,8 +204,11 @@ diesel::joinable!(photo_variants -> photos (photo_id));
 diesel::joinable!(album_photos -> photos (photo_id));
 diesel::joinable!(album_photos -> albums (album_id));
 diesel::joinable!(share_links -> albums (album_id));
+diesel::joinable!(data_exports -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    audit_log,
+    data_exports,
     users,
     sessions,
     api_tokens,

@@ -6,13 +6,14 @@ use std::{
 };
 
 use async_trait::async_trait;
-use shoebox_domain::{auth::Actor, jobs::JobId};
+use shoebox_domain::{audit::AuditAction, auth::Actor, jobs::JobId};
 use shoebox_ports::{
     inbound::{BackupAdminError, BackupAdministration, BackupOverview, BackupStatus},
     outbound::{Clock, JobQueue},
 };
 
 use super::{BackupError, BackupService, run_backup_job};
+use crate::Auditor;
 
 #[derive(Clone)]
 pub struct BackupAdministrationService {
@@ -20,6 +21,7 @@ pub struct BackupAdministrationService {
     queue: Arc<dyn JobQueue>,
     clock: Arc<dyn Clock>,
     scheduled: bool,
+    audit: Auditor,
     /// The last status read, so that scrapes list the store at most once
     /// per [`STATUS_TTL`].
     status: Arc<Mutex<Option<(Instant, BackupStatus)>>>,
@@ -44,12 +46,14 @@ impl BackupAdministrationService {
         queue: Arc<dyn JobQueue>,
         clock: Arc<dyn Clock>,
         scheduled: bool,
+        audit: Auditor,
     ) -> Self {
         Self {
             service,
             queue,
             clock,
             scheduled,
+            audit,
             status: Arc::default(),
         }
     }
@@ -96,6 +100,9 @@ impl BackupAdministration for BackupAdministrationService {
             .with_dedup_key(BACK_UP_NOW_KEY.to_owned());
         let id = self.queue.enqueue(job).await?.id();
         tracing::info!(actor_id = %actor.user.id, job_id = %id, "backup requested by admin");
+        self.audit
+            .by(&actor, AuditAction::BackupRequested, Some(id.as_uuid()))
+            .await;
         Ok(id)
     }
 

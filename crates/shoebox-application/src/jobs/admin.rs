@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use shoebox_domain::{
+    audit::AuditAction,
     auth::Actor,
     jobs::{CancelJobError, Job, JobAdminError, JobId, JobOverview, JobState, RetryJobError},
     page::{Page, PageRequest},
@@ -13,10 +14,13 @@ use shoebox_ports::{
     outbound::{Clock, JobQueue},
 };
 
+use crate::Auditor;
+
 #[derive(Clone)]
 pub struct JobAdministrationService {
     queue: Arc<dyn JobQueue>,
     clock: Arc<dyn Clock>,
+    audit: Auditor,
 }
 
 impl std::fmt::Debug for JobAdministrationService {
@@ -27,8 +31,12 @@ impl std::fmt::Debug for JobAdministrationService {
 }
 
 impl JobAdministrationService {
-    pub fn new(queue: Arc<dyn JobQueue>, clock: Arc<dyn Clock>) -> Self {
-        Self { queue, clock }
+    pub fn new(queue: Arc<dyn JobQueue>, clock: Arc<dyn Clock>, audit: Auditor) -> Self {
+        Self {
+            queue,
+            clock,
+            audit,
+        }
     }
 }
 
@@ -65,6 +73,9 @@ impl JobAdministration for JobAdministrationService {
         }
         let job = self.queue.retry(id, self.clock.now()).await?;
         tracing::info!(actor_id = %actor.user.id, job_id = %id, kind = %job.kind, "job retried by admin");
+        self.audit
+            .by(&actor, AuditAction::JobRetried, Some(id.as_uuid()))
+            .await;
         Ok(job)
     }
 
@@ -74,6 +85,9 @@ impl JobAdministration for JobAdministrationService {
         }
         let job = self.queue.cancel(id, self.clock.now()).await?;
         tracing::info!(actor_id = %actor.user.id, job_id = %id, kind = %job.kind, "job cancelled by admin");
+        self.audit
+            .by(&actor, AuditAction::JobCancelled, Some(id.as_uuid()))
+            .await;
         Ok(job)
     }
 }

@@ -8,6 +8,7 @@ use async_trait::async_trait;
 use chrono::DateTime;
 use shoebox_domain::{
     accounts::{EmailAddress, PlainPassword, User, UserId},
+    audit::{AuditAction, AuditActor},
     auth::Actor,
     jobs::{ClaimedJob, JobKind, NewJob, Schedule},
     privacy::{DeletionError, DeletionOutcome, DeletionPolicy},
@@ -18,7 +19,10 @@ use shoebox_ports::{
 };
 
 use super::ErasureService;
-use crate::jobs::{JobFailure, JobHandler, ScheduledTask};
+use crate::{
+    Auditor,
+    jobs::{JobFailure, JobHandler, ScheduledTask},
+};
 
 /// Kind of the job that erases the members whose deletion came due.
 pub const ERASE_DUE_JOB: &str = "privacy.erase_due";
@@ -33,6 +37,7 @@ pub struct DeletionService {
     clock: Arc<dyn Clock>,
     erasure: ErasureService,
     policy: DeletionPolicy,
+    audit: Auditor,
 }
 
 impl fmt::Debug for DeletionService {
@@ -50,6 +55,7 @@ impl DeletionService {
         clock: Arc<dyn Clock>,
         erasure: ErasureService,
         policy: DeletionPolicy,
+        audit: Auditor,
     ) -> Self {
         Self {
             users,
@@ -57,11 +63,17 @@ impl DeletionService {
             clock,
             erasure,
             policy,
+            audit,
         }
     }
 
     /// Schedules the deletion of `id` per the policy, or erases at once.
-    async fn delete(&self, id: UserId, at_once: bool) -> Result<DeletionOutcome, DeletionError> {
+    async fn delete(
+        &self,
+        id: UserId,
+        at_once: bool,
+        by: AuditActor,
+    ) -> Result<DeletionOutcome, DeletionError> {
         let now = self.clock.now();
         match self.policy.due_at(now).filter(|_| !at_once) {
             Some(due_at) => {
@@ -73,18 +85,28 @@ impl DeletionService {
                 // As stored (to the microsecond), so that every answer agrees.
                 let due_at = user.deletion_due_at.unwrap_or(due_at);
                 tracing::info!(user_id = %id, %due_at, "deletion scheduled; sessions and tokens revoked");
+                self.audit
+                    .record(
+                        by,
+                        AuditAction::AccountDeletionRequested,
+                        Some(id.as_uuid()),
+                    )
+                    .await;
                 Ok(DeletionOutcome::Scheduled { due_at })
             }
             None => {
                 if !self.erasure.erase(id).await? {
                     return Err(DeletionError::NotFound);
                 }
+                self.audit
+                    .record(by, AuditAction::AccountErased, Some(id.as_uuid()))
+                    .await;
                 Ok(DeletionOutcome::Erased)
             }
         }
     }
 
-    async fn cancel(&self, user: &User) -> Result<User, DeletionError> {
+    async fn cancel(&self, user: &User, by: AuditActor) -> Result<User, DeletionError> {
         if user.deletion_due_at.is_none() {
             return Err(DeletionError::NotPending);
         }
@@ -94,6 +116,13 @@ impl DeletionService {
             .await?
             .ok_or(DeletionError::NotFound)?;
         tracing::info!(user_id = %user.id, "deletion cancelled");
+        self.audit
+            .record(
+                by,
+                AuditAction::AccountDeletionCancelled,
+                Some(user.id.as_uuid()),
+            )
+            .await;
         Ok(user)
     }
 
@@ -108,7 +137,9 @@ impl DeletionService {
             .credentials_by_email(email)
             .await?
             .ok_or(DeletionError::NotFound)?;
-        let outcome = self.delete(credentials.user.id, at_once).await?;
+        let outcome = self
+            .delete(credentials.user.id, at_once, AuditActor::Operator)
+            .await?;
         tracing::info!(user_id = %credentials.user.id, ?outcome, "member deleted by the operator");
         Ok(outcome)
     }
@@ -121,6 +152,13 @@ impl DeletionService {
             .await?;
         for id in &due {
             self.erasure.erase(*id).await?;
+            self.audit
+                .record(
+                    AuditActor::System,
+                    AuditAction::AccountErased,
+                    Some(id.as_uuid()),
+                )
+                .await;
         }
         Ok(due.len())
     }
@@ -149,11 +187,13 @@ impl AccountDeletion for DeletionService {
         {
             return Err(DeletionError::WrongPassword);
         }
-        self.delete(actor.user.id, false).await
+        self.delete(actor.user.id, false, AuditActor::Member(actor.user.id))
+            .await
     }
 
     async fn cancel_own(&self, actor: Actor) -> Result<User, DeletionError> {
-        self.cancel(&actor.user).await
+        self.cancel(&actor.user, AuditActor::Member(actor.user.id))
+            .await
     }
 
     async fn delete_member(
@@ -168,7 +208,9 @@ impl AccountDeletion for DeletionService {
         if actor.user.id == id {
             return Err(DeletionError::OwnAccount);
         }
-        let outcome = self.delete(id, at_once).await?;
+        let outcome = self
+            .delete(id, at_once, AuditActor::Member(actor.user.id))
+            .await?;
         tracing::info!(actor_id = %actor.user.id, user_id = %id, ?outcome, "member deleted by admin");
         Ok(outcome)
     }
@@ -178,7 +220,7 @@ impl AccountDeletion for DeletionService {
             return Err(DeletionError::Forbidden);
         }
         let user = self.users.find(id).await?.ok_or(DeletionError::NotFound)?;
-        self.cancel(&user).await
+        self.cancel(&user, AuditActor::Member(actor.user.id)).await
     }
 }
 

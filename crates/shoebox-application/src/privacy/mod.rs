@@ -4,9 +4,14 @@
 use std::{fmt, sync::Arc};
 
 mod deletion;
+mod export;
 mod settings;
 
 pub use deletion::{DeletionService, ERASE_DUE_JOB, EraseDueJob};
+pub use export::{
+    BUILD_EXPORT_JOB, BuildExportJob, BuiltExport, ExportService, SWEEP_EXPORTS_JOB,
+    SweepExportsJob, build_export_job,
+};
 pub use settings::PrivacySettings;
 
 use bytes::Bytes;

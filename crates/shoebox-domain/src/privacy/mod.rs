@@ -4,6 +4,12 @@
 //! holding only their id and the time: a restore of an older backup replays
 //! the ledger, so a restore never brings a deleted person back.
 
+mod export;
+
+pub use export::{
+    DataExport, EXPORT_LIFETIME, ExportError, ExportId, ExportStatus, export_object_key, layout,
+};
+
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;

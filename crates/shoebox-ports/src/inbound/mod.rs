@@ -20,7 +20,7 @@ pub use photos::{
     Albums, CreateAlbum, CreatedShareLink, FileBytes, FileDescriptor, PhotoUpload, Photos,
     ReadFileError, Sharing, StagedPhoto, UploadedPhoto,
 };
-pub use privacy::AccountDeletion;
+pub use privacy::{AccountDeletion, AuditTrail, DataExports, ExportArchive};
 
 #[cfg(feature = "mock")]
 pub use accounts::{MockAccounts, MockAuthentication};
@@ -35,4 +35,4 @@ pub use operations::MockOperations;
 #[cfg(feature = "mock")]
 pub use photos::{MockAlbums, MockPhotos, MockSharing};
 #[cfg(feature = "mock")]
-pub use privacy::MockAccountDeletion;
+pub use privacy::{MockAccountDeletion, MockAuditTrail, MockDataExports};

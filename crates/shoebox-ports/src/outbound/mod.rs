@@ -7,6 +7,7 @@ mod archive;
 mod imaging;
 mod jobs;
 mod photos;
+mod privacy;
 mod storage;
 mod system;
 
@@ -28,6 +29,7 @@ pub use photos::{
     AlbumRepository, ChangeAlbumPhotosError, InsertPhotosError, InsertedPhoto, PhotoRepository,
     PhotoWithJob, ShareLinkRepository, UpdateAlbumRowError,
 };
+pub use privacy::{AuditRepository, ExportRepository, InsertExportError, ZipBuilder, ZipPacker};
 pub use storage::{BlobError, BlobRead, BlobStore, BlobWriter, ByteStream, ObjectMetaStream};
 pub use system::{Clock, SchemaInspector, SchemaState, SystemClock};
 
@@ -44,6 +46,8 @@ pub use imaging::{MockImageInspector, MockImageProcessor, MockLocationScrubber};
 pub use jobs::{MockJobQueue, MockMaintenanceRepository, MockScheduleLedger};
 #[cfg(feature = "mock")]
 pub use photos::{MockAlbumRepository, MockPhotoRepository, MockShareLinkRepository};
+#[cfg(feature = "mock")]
+pub use privacy::{MockAuditRepository, MockExportRepository, MockZipBuilder, MockZipPacker};
 #[cfg(feature = "mock")]
 pub use storage::{MockBlobStore, MockBlobWriter};
 #[cfg(feature = "mock")]

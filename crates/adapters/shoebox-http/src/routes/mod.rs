@@ -11,6 +11,7 @@ mod files;
 pub mod me;
 pub mod ops;
 pub mod photos;
+pub mod privacy;
 pub mod sessions;
 pub mod shares;
 pub mod tokens;
@@ -60,6 +61,15 @@ fn me_routes() -> actix_web::Scope {
             web::resource("/deletion")
                 .route(web::get().to(deletion::policy))
                 .route(web::delete().to(deletion::cancel_own)),
+        )
+        .service(
+            web::resource("/exports")
+                .route(web::get().to(privacy::list_exports))
+                .route(web::post().to(privacy::request_export)),
+        )
+        .service(web::resource("/exports/{id}").route(web::get().to(privacy::get_export)))
+        .service(
+            web::resource("/exports/{id}/archive").route(web::get().to(privacy::download_export)),
         )
         .service(web::resource("/password").route(web::put().to(me::change_password)))
         .service(
@@ -160,6 +170,7 @@ fn admin_routes() -> actix_web::Scope {
                 .route(web::get().to(admin_backups::list))
                 .route(web::post().to(admin_backups::back_up_now)),
         )
+        .service(web::resource("/audit").route(web::get().to(privacy::audit_log)))
         .service(web::resource("/jobs").route(web::get().to(admin_jobs::list)))
         .service(web::resource("/jobs/{id}/retry").route(web::post().to(admin_jobs::retry)))
         .service(web::resource("/jobs/{id}/cancel").route(web::post().to(admin_jobs::cancel)))

@@ -3,6 +3,7 @@
 
 mod albums;
 mod api_tokens;
+mod exports;
 mod invitations;
 mod jobs;
 mod login_throttle;
@@ -16,11 +17,8 @@ mod users;
 pub(crate) use albums::AlbumPageCache;
 pub use albums::PostgresAlbumRepository;
 pub use api_tokens::PostgresApiTokenRepository;
+pub use exports::{PostgresAuditRepository, PostgresExportRepository};
 pub use invitations::PostgresInvitationRepository;
-#[expect(
-    unused_imports,
-    reason = "the photo repository inserts its jobs with it in its own transactions"
-)]
 pub(crate) use jobs::insert_job;
 pub use jobs::{PostgresJobQueue, PostgresScheduleLedger};
 pub use login_throttle::PostgresLoginThrottleRepository;
