@@ -5,7 +5,7 @@ import { member, noContent, problem, serveApi, type Answer } from "../account/te
 import { App } from "../App";
 
 // The member's side of account deletion, through the whole app: the section
-// in Settings and the sign-in page afterwards.
+// in Settings, the sign-in page afterwards, and the banner while it is pending.
 
 const NOW = "2026-12-04T10:00:00Z";
 const IN_A_WEEK = "2026-12-11T10:00:00Z";
@@ -113,5 +113,58 @@ describe("account deletion", () => {
 
     expect(await screen.findByRole("heading", { level: 1, name: "Sign in" })).toBeInTheDocument();
     expect(screen.getByRole("status")).toHaveTextContent("Your account was deleted. Everything it held has been erased.");
+  });
+
+  it("shows a pending deletion on every page and cancels it from the banner", async () => {
+    const { calls, person } = startAt(
+      "/settings",
+      { "DELETE /api/v1/me/deletion": Response.json({ ...member, deletion_due_at: null }) },
+      { ...member, deletion_due_at: DUE },
+    );
+    const banner = await screen.findByRole("alert");
+    expect(banner).toHaveTextContent(`Your account is scheduled for deletion on ${formatDate(DUE)}.`);
+    // Settings says so too, rather than offering to delete it again.
+    const section = await deleteSection();
+    expect(section.getByText(/already scheduled for deletion/)).toHaveTextContent(formatDate(DUE));
+    expect(section.queryByLabelText("Your password")).toBeNull();
+
+    await person.click(within(screen.getByRole("navigation", { name: "Main" })).getByRole("link", { name: "Profile" }));
+    expect(await screen.findByRole("heading", { level: 1, name: "Profile" })).toBeInTheDocument();
+    expect(screen.getByRole("alert")).toBe(banner);
+
+    await person.click(within(banner).getByRole("button", { name: "Cancel deletion" }));
+    const status = await screen.findByText("Deletion cancelled. Your account stays.");
+    expect(status).toHaveAttribute("role", "status");
+    expect(status).toHaveFocus();
+    expect(screen.queryByRole("alert")).toBeNull();
+    expect(screen.queryByText(/scheduled for deletion/)).toBeNull();
+    expect(calls.filter((call) => call.method === "DELETE").map((call) => call.path)).toEqual(["/api/v1/me/deletion"]);
+
+    // The message belongs to the page it answered; Settings offers deletion again.
+    await person.click(within(screen.getByRole("navigation", { name: "Main" })).getByRole("link", { name: "Settings" }));
+    expect(await (await deleteSection()).findByLabelText("Your password")).toBeInTheDocument();
+    expect(screen.queryByText("Deletion cancelled. Your account stays.")).toBeNull();
+  });
+
+  it("keeps the account when the deletion was already cancelled elsewhere, and shows other refusals", async () => {
+    const { person } = startAt(
+      "/profile",
+      {
+        "DELETE /api/v1/me/deletion": [
+          problem(500, "The server had a problem (request r9)."),
+          problem(409, "No deletion is pending for this account.", "deletion-not-pending"),
+        ],
+      },
+      { ...member, deletion_due_at: DUE },
+    );
+    const cancel = await screen.findByRole("button", { name: "Cancel deletion" });
+    await person.click(cancel);
+    expect(await screen.findByText("The server had a problem (request r9).")).toBeInTheDocument();
+    expect(screen.getByText(/Your account is scheduled for deletion/)).toBeInTheDocument();
+
+    await person.click(screen.getByRole("button", { name: "Cancel deletion" }));
+    expect(await screen.findByText("No deletion is pending any more. Your account stays.")).toHaveFocus();
+    expect(screen.queryByText(/Your account is scheduled for deletion/)).toBeNull();
+    expect(screen.queryByText("The server had a problem (request r9).")).toBeNull();
   });
 });
