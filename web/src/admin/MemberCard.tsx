@@ -98,7 +98,7 @@ export function MemberCard({ member, isSelf, onChanged, graceDays, onDeleted, on
         {member.deletion_due_at && (
           <ConfirmAction
             label="Cancel deletion"
-            accessibleLabel={`Cancel the deletion of ${name}`}
+            accessibleLabel={`Cancel deletion of ${name}`}
             pendingLabel="Cancelling…"
             onConfirm={async () => {
               const { data } = await api.DELETE("/api/v1/admin/users/{id}/deletion", { params: { path: { id: member.id } } });

@@ -173,7 +173,7 @@ describe("AdminMembers", () => {
     const deletion = calls.find((call) => call.method === "DELETE" && call.path === ADA);
     expect(deletion?.query.has("now")).toBe(false);
 
-    await person.click(scheduled.getByRole("button", { name: "Cancel the deletion of Ada" }));
+    await person.click(scheduled.getByRole("button", { name: "Cancel deletion of Ada" }));
     expect(await screen.findByText("The deletion of Ada (ada@example.org) was cancelled.")).toHaveFocus();
     expect(scheduled.queryByText(/Deletion scheduled/)).toBeNull();
     expect(scheduled.getByRole("button", { name: "Delete member: Ada" })).toBeInTheDocument();
