@@ -82,7 +82,7 @@ export function MemberList() {
   const loading = request !== null;
   return (
     <>
-      <p ref={status} tabIndex={-1} role="status" className="success">
+      <p ref={status} tabIndex={-1} role="status" className="success member-status">
         {notice}
       </p>
       {loading && cursor === undefined && <p aria-live="polite">Loading members…</p>}
