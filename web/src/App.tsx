@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState, type ReactNode } from "react";
+import { DeletionBanner } from "./account/DeletionBanner";
 import { Link } from "./components/Link";
 import { ThemeToggle } from "./components/ThemeToggle";
 import { AuthPage } from "./pages/AuthPage";
@@ -166,6 +167,7 @@ function Shell() {
         </nav>
       </header>
       <main id="main" ref={main} tabIndex={-1}>
+        <DeletionBanner path={path} />
         <Page path={path} />
       </main>
     </>

@@ -6,6 +6,9 @@ import { ApiError } from "./api/problem";
 export type User = components["schemas"]["UserResponse"];
 type SignedIn = components["schemas"]["SignedInResponse"];
 
+/** Why the server ended this browser's session, for the sign-in page to say. */
+export type SignedOutNotice = { kind: "deletion-scheduled"; dueAt: string } | { kind: "deleted" };
+
 interface SessionState {
   /** `undefined` while the first lookup runs, `null` when signed out. */
   user: User | null | undefined;
@@ -13,12 +16,16 @@ interface SessionState {
   /** Shows a changed profile (e.g. a new display name) without a new lookup. */
   updateUser: (user: User) => void;
   signOut: () => Promise<void>;
+  /** Forgets a session the server already ended (the account's deletion), keeping the reason until the next sign-in. */
+  signedOutBy: (notice: SignedOutNotice) => void;
+  notice: SignedOutNotice | null;
 }
 
 const SessionContext = createContext<SessionState | null>(null);
 
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [user, setUser] = useState<User | null | undefined>(undefined);
+  const [notice, setNotice] = useState<SignedOutNotice | null>(null);
 
   useEffect(() => {
     let live = true;
@@ -47,6 +54,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const signedIn = useCallback((answer: SignedIn) => {
     setCsrfToken(answer.csrf_token);
     setUser(answer.user);
+    setNotice(null);
   }, []);
 
   const updateUser = useCallback((changed: User) => {
@@ -62,7 +70,16 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     }
   }, []);
 
-  const value = useMemo(() => ({ user, signedIn, updateUser, signOut }), [user, signedIn, updateUser, signOut]);
+  const signedOutBy = useCallback((reason: SignedOutNotice) => {
+    setCsrfToken(null);
+    setUser(null);
+    setNotice(reason);
+  }, []);
+
+  const value = useMemo(
+    () => ({ user, signedIn, updateUser, signOut, signedOutBy, notice }),
+    [user, signedIn, updateUser, signOut, signedOutBy, notice],
+  );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
 

@@ -30,8 +30,9 @@ export const member = {
   role: "member" as const,
 };
 
-export function problem(status: number, detail: string): Response {
-  return new Response(JSON.stringify({ type: "/problems/test", title: "Refused", status, detail }), {
+/** A problem document; `slug` is the end of its type, e.g. "wrong-password". */
+export function problem(status: number, detail: string, slug = "test"): Response {
+  return new Response(JSON.stringify({ type: `/problems/${slug}`, title: "Refused", status, detail }), {
     status,
     headers: { "content-type": "application/problem+json" },
   });

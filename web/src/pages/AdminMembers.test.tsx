@@ -1,8 +1,12 @@
 import { render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
+import { formatDate } from "../account/format";
 import { admin, member, noContent, problem, serveApi, type Answer } from "../account/testApi";
 import { SessionProvider } from "../session";
 import { AdminMembers } from "./AdminMembers";
+
+const ADA = "/api/v1/admin/users/00000000-0000-0000-0000-000000000001";
+const DUE = "2026-12-11T10:00:00.123456Z";
 
 const invitation = {
   id: "i-1",
@@ -17,6 +21,7 @@ function renderPage(routes: Record<string, Answer | Answer[]>) {
     {
       "GET /api/v1/admin/users": Response.json({ items: [admin, member], next_cursor: null }),
       "GET /api/v1/admin/invitations": Response.json([]),
+      "GET /api/v1/me/deletion": Response.json({ grace_days: 7 }),
       ...routes,
     },
     admin,
@@ -143,5 +148,91 @@ describe("AdminMembers", () => {
     expect(screen.getByRole("button", { name: "Try again" })).toBeInTheDocument();
     await person.click(screen.getByRole("button", { name: "Create invitation" }));
     expect(await screen.findByText("email is not a valid address")).toBeInTheDocument();
+  });
+
+  it("schedules a member's deletion after the grace period, naming them, then cancels it", async () => {
+    const { calls, person } = renderPage({
+      [`DELETE ${ADA}`]: Response.json({ deletion_due_at: DUE }, { status: 202 }),
+      [`DELETE ${ADA}/deletion`]: Response.json({ ...member, deletion_due_at: null }),
+    });
+    const ada = await card(/^Ada/);
+    await person.click(ada.getByRole("button", { name: "Delete member: Ada" }));
+    const question = ada.getByRole("group", { name: /^Delete Ada \(ada@example.org\)\?/ });
+    expect(question).toHaveTextContent("Their photos, albums and share links, sessions, API tokens, exports and profile are erased.");
+    const later = within(question).getByRole("radio", { name: /After the grace period \(7 days\)/ });
+    expect(later).toBeChecked();
+    expect(later).toHaveFocus();
+    expect(calls.some((call) => call.method === "DELETE")).toBe(false);
+    await person.click(within(question).getByRole("button", { name: "Yes, schedule the deletion of Ada" }));
+
+    const status = await screen.findByText(`The deletion of Ada (ada@example.org) is scheduled for ${formatDate(DUE)}.`);
+    expect(status).toHaveAttribute("role", "status");
+    expect(status).toHaveFocus();
+    const scheduled = await card(/^Ada/);
+    expect(scheduled.getByText(`Deletion scheduled for ${formatDate(DUE)}.`)).toBeInTheDocument();
+    const deletion = calls.find((call) => call.method === "DELETE" && call.path === ADA);
+    expect(deletion?.query.has("now")).toBe(false);
+
+    await person.click(scheduled.getByRole("button", { name: "Cancel deletion of Ada" }));
+    expect(await screen.findByText("The deletion of Ada (ada@example.org) was cancelled.")).toHaveFocus();
+    expect(scheduled.queryByText(/Deletion scheduled/)).toBeNull();
+    expect(scheduled.getByRole("button", { name: "Delete member: Ada" })).toBeInTheDocument();
+    expect(calls.filter((call) => call.method === "DELETE").map((call) => call.path)).toEqual([ADA, `${ADA}/deletion`]);
+  });
+
+  it("deletes a member now, skipping the grace period: their card goes", async () => {
+    const { calls, person } = renderPage({ [`DELETE ${ADA}`]: noContent() });
+    const ada = await card(/^Ada/);
+    await person.click(ada.getByRole("button", { name: "Delete member: Ada" }));
+    await person.click(ada.getByRole("radio", { name: "Now (cannot be undone)" }));
+    await person.click(ada.getByRole("button", { name: "Yes, delete Ada now" }));
+
+    expect(await screen.findByText("Ada (ada@example.org) was deleted.")).toHaveFocus();
+    const list = screen.getByRole("list", { name: "Members" });
+    expect(within(list).getAllByRole("listitem")).toHaveLength(1);
+    expect(within(list).queryByText("ada@example.org")).toBeNull();
+    expect(calls.find((call) => call.method === "DELETE")?.query.get("now")).toBe("true");
+  });
+
+  it("offers no deletion of the admin's own account, and shows the server's refusal of one", async () => {
+    const { person } = renderPage({
+      [`DELETE ${ADA}`]: problem(409, "Admins delete their own account from their settings.", "own-account"),
+    });
+    const self = await card(/^Admin/);
+    expect(self.queryByRole("button", { name: /^Delete/ })).toBeNull();
+    expect(self.getByRole("link", { name: "Settings" })).toHaveAttribute("href", "/settings");
+
+    // Were the list out of date (the same person signed in as another account), the refusal is shown, nothing removed.
+    const ada = await card(/^Ada/);
+    await person.click(ada.getByRole("button", { name: "Delete member: Ada" }));
+    await person.click(ada.getByRole("button", { name: "Yes, schedule the deletion of Ada" }));
+    expect(await ada.findByRole("alert")).toHaveTextContent("Admins delete their own account from their settings.");
+    expect(ada.getByRole("button", { name: "Delete member: Ada" })).toHaveFocus();
+    expect(ada.queryByText(/Deletion scheduled/)).toBeNull();
+  });
+
+  it("asks nothing but now for a pending member or without a grace period, and Escape leaves it", async () => {
+    const { calls, person } = renderPage({
+      "GET /api/v1/admin/users": Response.json({
+        items: [admin, { ...member, deletion_due_at: DUE }, { ...member, id: "m-2", display_name: "Grace", email: "grace@example.org" }],
+        next_cursor: null,
+      }),
+      "GET /api/v1/me/deletion": Response.json({ grace_days: 0 }),
+    });
+    const ada = await card(/^Ada/);
+    expect(ada.getByText(`Deletion scheduled for ${formatDate(DUE)}.`)).toBeInTheDocument();
+    await person.click(ada.getByRole("button", { name: "Delete now: Ada" }));
+    expect(ada.getByRole("group", { name: /^Delete Ada/ })).toHaveTextContent(`already scheduled for ${formatDate(DUE)}; this erases them now instead`);
+    expect(ada.queryByRole("radio")).toBeNull();
+    expect(ada.getByRole("button", { name: "Yes, delete Ada now" })).toHaveFocus();
+    await person.keyboard("{Escape}");
+    expect(ada.getByRole("button", { name: "Delete now: Ada" })).toHaveFocus();
+
+    const grace = await card(/^Grace/);
+    await person.click(grace.getByRole("button", { name: "Delete member: Grace" }));
+    expect(grace.getByText("They are erased immediately; this cannot be undone.")).toBeInTheDocument();
+    expect(grace.queryByRole("radio")).toBeNull();
+    await person.click(grace.getByRole("button", { name: "Cancel" }));
+    expect(calls.some((call) => call.method === "DELETE")).toBe(false);
   });
 });

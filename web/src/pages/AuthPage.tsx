@@ -1,4 +1,5 @@
 import { useState, type SyntheticEvent } from "react";
+import { formatDate } from "../account/format";
 import { api } from "../api/client";
 import { ErrorMessage } from "../components/ErrorMessage";
 import { Link } from "../components/Link";
@@ -7,7 +8,7 @@ import { useSession } from "../session";
 
 /** Sign in and sign up share one form; sign up adds a display name. */
 export function AuthPage({ mode }: { mode: "sign-in" | "sign-up" }) {
-  const { signedIn } = useSession();
+  const { signedIn, notice } = useSession();
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const [displayName, setDisplayName] = useState("");
@@ -37,6 +38,22 @@ export function AuthPage({ mode }: { mode: "sign-in" | "sign-up" }) {
   return (
     <section className="auth">
       <h1>{signingUp ? "Create your account" : "Sign in"}</h1>
+      {!signingUp && notice && (
+        <div role="status" className="notice">
+          {notice.kind === "deletion-scheduled" ? (
+            <>
+              <p>
+                <strong>Your account will be deleted on {formatDate(notice.dueAt)}.</strong> You were signed out everywhere.
+              </p>
+              <p>Changed your mind? Sign in again before then and cancel the deletion.</p>
+            </>
+          ) : (
+            <p>
+              <strong>Your account was deleted.</strong> Everything it held has been erased.
+            </p>
+          )}
+        </div>
+      )}
       <form onSubmit={(event) => void submit(event)} aria-busy={busy}>
         {signingUp && (
           <label>

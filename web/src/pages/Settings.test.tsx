@@ -33,6 +33,7 @@ function renderPage(routes: Record<string, Answer | Answer[]>) {
   const calls = serveApi({
     "GET /api/v1/me/sessions": Response.json([thisBrowser]),
     "GET /api/v1/me/tokens": Response.json([]),
+    "GET /api/v1/me/deletion": Response.json({ grace_days: 7 }),
     ...routes,
   });
   render(
