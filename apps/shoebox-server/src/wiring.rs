@@ -41,6 +41,17 @@ use crate::{
     settings::Settings,
 };
 
+/// The use cases a restore runs against the database it restored.
+#[derive(Debug, Clone)]
+pub struct AfterRestore {
+    /// Replays the deletion ledger.
+    pub erasure: ErasureService,
+    /// Removes export ZIPs the restored database does not know.
+    pub exports: ExportService,
+    /// Records the restore.
+    pub audit: Auditor,
+}
+
 /// Everything a process needs, wired.
 #[derive(Clone)]
 pub struct Application {
@@ -66,6 +77,7 @@ pub struct Application {
     pub deletion: DeletionService,
     /// Data exports, for their jobs.
     pub exports: ExportService,
+    hasher: Arc<dyn shoebox_ports::outbound::PasswordHasher>,
 }
 
 impl fmt::Debug for Application {
@@ -175,6 +187,7 @@ impl Application {
             exports: Arc::new(exports.clone()),
             audit: Arc::new(AuditService::new(audit_log)),
         };
+        let hasher = Arc::clone(&stores.hasher);
         let provisioning = Arc::new(ProvisioningService::new(stores));
         Ok(Self {
             use_cases,
@@ -191,6 +204,7 @@ impl Application {
             erasure,
             deletion,
             exports,
+            hasher,
         })
     }
 
@@ -218,15 +232,46 @@ impl Application {
         Ok(handlers)
     }
 
-    /// Erasure against another database than the configured one (a
-    /// restore's `--target`), with the same store and ledger.
-    pub fn erasure_for(&self, database: &DatabaseSettings) -> anyhow::Result<ErasureService> {
+    /// What a restore's aftercare needs against the restored database
+    /// (the configured one, or a restore's `--target`), with the same store
+    /// and ledger.
+    pub fn after_restore(&self, database: &DatabaseSettings) -> anyhow::Result<AfterRestore> {
         let database = PostgresDatabase::connect(database)?;
-        Ok(ErasureService::new(
-            Arc::new(PostgresUserRepository::new(&database)),
-            Arc::clone(&self.photo_stores.blobs),
+        let users = Arc::new(PostgresUserRepository::new(&database));
+        let auditor = Auditor::new(
+            Arc::new(PostgresAuditRepository::new(&database)),
             Arc::clone(&self.clock),
-        ))
+        );
+        let accounts = AccountStores {
+            users: users.clone(),
+            sessions: Arc::new(PostgresSessionRepository::new(&database)),
+            api_tokens: Arc::new(PostgresApiTokenRepository::new(&database)),
+            invitations: Arc::new(PostgresInvitationRepository::new(&database)),
+            throttle: Arc::new(PostgresLoginThrottleRepository::new(&database)),
+            hasher: Arc::clone(&self.hasher),
+            clock: Arc::clone(&self.clock),
+        };
+        let photos = PhotoStores {
+            photos: Arc::new(PostgresPhotoRepository::new(&database)),
+            albums: Arc::new(PostgresAlbumRepository::new(&database)),
+            links: Arc::new(PostgresShareLinkRepository::new(&database)),
+            ..self.photo_stores.clone()
+        };
+        Ok(AfterRestore {
+            erasure: ErasureService::new(
+                users,
+                Arc::clone(&self.photo_stores.blobs),
+                Arc::clone(&self.clock),
+            ),
+            exports: ExportService::new(
+                Arc::new(PostgresExportRepository::new(&database)),
+                accounts,
+                photos,
+                Arc::new(AsyncZipPacker),
+                auditor.clone(),
+            ),
+            audit: auditor,
+        })
     }
 
     /// The age identity that opens encrypted backups: `path`, else the

@@ -116,6 +116,7 @@ audit_actions! {
     JobRetried => "admin.job_retried", "An admin retried a background job (target: the job).";
     JobCancelled => "admin.job_cancelled", "An admin cancelled a background job (target: the job).";
     BackupRequested => "admin.backup_requested", "An admin asked for a backup now (target: the job).";
+    BackupRestored => "backup.restored", "The operator restored the database from a backup (no target; entries after the backup was taken are gone with the rest).";
     ExportRequested => "export.requested", "A member asked for an export of their data (target: the export).";
     ExportDownloaded => "export.downloaded", "A member downloaded their export (target: the export).";
 }

@@ -4,7 +4,10 @@ use anyhow::Context;
 use chrono::Utc;
 use secrecy::{ExposeSecret, SecretString};
 use shoebox_application::backups::{BackupListing, BackupService};
-use shoebox_domain::backups::BackupState;
+use shoebox_domain::{
+    audit::{AuditAction, AuditActor},
+    backups::BackupState,
+};
 use shoebox_postgres::{DatabaseSettings, PostgresArchive};
 
 use crate::{
@@ -93,8 +96,13 @@ pub async fn backup(settings: &Settings, command: BackupCommand) -> anyhow::Resu
                 }
             }
             // SPEC §8: a restore never brings an erased member back.
-            let replayed = application
-                .erasure_for(&target_settings)?
+            let aftercare = application.after_restore(&target_settings)?;
+            aftercare
+                .audit
+                .record(AuditActor::Operator, AuditAction::BackupRestored, None)
+                .await;
+            let replayed = aftercare
+                .erasure
                 .replay()
                 .await
                 .context("the backup is restored, but replaying the deletion ledger failed; run the restore again or erase the members of ledger/deletions/ by hand")?;
@@ -102,6 +110,14 @@ pub async fn backup(settings: &Settings, command: BackupCommand) -> anyhow::Resu
                 "deletion ledger replayed: {} record(s), {} member(s) erased again",
                 replayed.records,
                 replayed.erased_again.len()
+            ));
+            let unrecorded = aftercare
+                .exports
+                .remove_unrecorded()
+                .await
+                .context("the backup is restored, but removing exports the restored database does not know failed; run the restore again")?;
+            say(format!(
+                "exports made after the backup removed: {unrecorded}"
             ));
         }
         BackupCommand::Verify { backup, identity } => {

@@ -745,7 +745,28 @@ async fn a_restore_replays_the_deletion_ledger_so_an_erased_member_stays_erased(
             .iter()
             .any(|key| key.starts_with(&bob_prefix))
     );
+    let carol = app.signed_in("carol@example.org", Role::Member).await;
     succeeded(&backup_command(&app, &["backup", "run"]));
+    // An export made after the backup: the restored database will not know
+    // it, so the restore removes its ZIP (nothing else ever would).
+    let export: serde_json::Value = carol
+        .send_json(Method::POST, "/api/v1/me/exports", serde_json::json!({}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let export = uuid::Uuid::parse_str(export["id"].as_str().unwrap()).unwrap();
+    app.application
+        .exports
+        .build(shoebox_domain::privacy::ExportId::from_uuid(export))
+        .await
+        .unwrap()
+        .unwrap();
+    let export_key = |keys: &[String]| {
+        keys.iter()
+            .any(|key| key.ends_with(&format!("/exports/{export}.zip")))
+    };
+    assert!(export_key(&files_under(app.objects.path())));
 
     assert!(app.application.erasure.erase(bob_id).await.unwrap());
     assert_eq!(user_id_of(app.database_url(), "bob.gone@example.org"), None);
@@ -772,10 +793,15 @@ async fn a_restore_replays_the_deletion_ledger_so_an_erased_member_stays_erased(
         restored.contains("deletion ledger replayed: 1 record(s), 1 member(s) erased again"),
         "{restored}"
     );
+    assert!(
+        restored.contains("exports made after the backup removed: 1"),
+        "{restored}"
+    );
+    assert!(!export_key(&files_under(app.objects.path())));
     assert_eq!(user_id_of(app.database_url(), "bob.gone@example.org"), None);
     let tables = snapshot(app.database_url());
     assert!(
-        tables["users"].starts_with("2:"),
+        tables["users"].starts_with("3:"),
         "Ann and the other seeded member stay: {tables:?}"
     );
     let mut connection = PgConnection::establish(app.database_url()).unwrap();
@@ -786,6 +812,18 @@ async fn a_restore_replays_the_deletion_ledger_so_an_erased_member_stays_erased(
     .load(&mut connection)
     .unwrap();
     assert!(orphans.is_empty(), "Bob's photos are gone again");
+    let audited: Vec<Named> =
+        diesel::sql_query("SELECT actor_kind || ' ' || action AS name FROM audit_log ORDER BY id")
+            .load(&mut connection)
+            .unwrap();
+    assert_eq!(
+        audited
+            .iter()
+            .map(|row| row.name.as_str())
+            .collect::<Vec<_>>(),
+        ["operator backup.restored"],
+        "the restore is audited (in the restored log: later entries went with the rest)"
+    );
     let keys = files_under(app.objects.path());
     assert!(
         !keys.iter().any(|key| key.starts_with(&bob_prefix)),

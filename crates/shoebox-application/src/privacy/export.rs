@@ -7,7 +7,7 @@ use std::{fmt, sync::Arc};
 use async_trait::async_trait;
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
-use futures_util::stream;
+use futures_util::{StreamExt, stream};
 use serde::Serialize;
 use shoebox_domain::{
     albums::Album,
@@ -16,7 +16,10 @@ use shoebox_domain::{
     jobs::{ClaimedJob, JobKind, NewJob, Schedule},
     page::PageRequest,
     photos::{Photo, PhotoFile, PhotoOrder, photo_object_key},
-    privacy::{DataExport, EXPORT_LIFETIME, ExportError, ExportId, ExportStatus, layout},
+    privacy::{
+        DataExport, EXPORT_LIFETIME, ExportError, ExportId, ExportStatus, export_of_key, layout,
+    },
+    storage::ObjectPrefix,
 };
 use shoebox_ports::{
     inbound::{DataExports, ExportArchive},
@@ -334,6 +337,29 @@ impl ExportService {
             tracing::info!(removed = expired.len(), "expired exports removed");
         }
         Ok(expired.len())
+    }
+
+    /// Removes every export ZIP the database has no record of: after a
+    /// restore of an older backup, those made since (and swept since) are
+    /// unknown to it and nothing else would ever remove them. How many.
+    pub async fn remove_unrecorded(&self) -> anyhow::Result<usize> {
+        let mut keys = Vec::new();
+        let mut listing = self.photos.blobs.list(&ObjectPrefix::parse("users")?);
+        while let Some(meta) = listing.next().await {
+            let meta = meta?;
+            if let Some((_, id)) = export_of_key(&meta.key) {
+                keys.push((id, meta.key));
+            }
+        }
+        drop(listing);
+        let mut removed = 0;
+        for (id, key) in keys {
+            if self.exports.find(id).await?.is_none() {
+                self.photos.blobs.delete(&key).await?;
+                removed += 1;
+            }
+        }
+        Ok(removed)
     }
 
     /// The job gave up: the member sees a failed export and may ask again.

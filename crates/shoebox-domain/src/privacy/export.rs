@@ -47,6 +47,23 @@ pub fn export_object_key(owner: UserId, id: ExportId) -> ObjectKey {
     ObjectKey::parse(&raw).unwrap_or_else(|_| unreachable!("UUIDs form valid keys"))
 }
 
+/// The export a key names, when it is an export's key.
+pub fn export_of_key(key: &ObjectKey) -> Option<(UserId, ExportId)> {
+    let mut parts = key.as_str().split('/');
+    let (Some("users"), Some(user), Some("exports"), Some(file), None) = (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    ) else {
+        return None;
+    };
+    let user = Uuid::parse_str(user).ok()?;
+    let export = Uuid::parse_str(file.strip_suffix(".zip")?).ok()?;
+    Some((UserId::from_uuid(user), ExportId::from_uuid(export)))
+}
+
 /// Where an export stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExportStatus {
@@ -204,6 +221,21 @@ mod tests {
         let export = ready(Utc::now());
         assert!(super::super::objects_prefix_of(export.owner_id).covers(&export.object_key()));
         assert!(export.object_key().as_str().ends_with(".zip"));
+        assert_eq!(
+            export_of_key(&export.object_key()),
+            Some((export.owner_id, export.id))
+        );
+        for other in [
+            "users/x/exports/y.zip",
+            "users/1/photos/2/original",
+            "exports/a.zip",
+        ] {
+            assert_eq!(
+                export_of_key(&ObjectKey::parse(other).unwrap()),
+                None,
+                "{other}"
+            );
+        }
         assert_eq!(
             crate::photos::photo_of_key(&export.object_key()),
             None,

@@ -7,7 +7,8 @@
 mod export;
 
 pub use export::{
-    DataExport, EXPORT_LIFETIME, ExportError, ExportId, ExportStatus, export_object_key, layout,
+    DataExport, EXPORT_LIFETIME, ExportError, ExportId, ExportStatus, export_object_key,
+    export_of_key, layout,
 };
 
 use chrono::{DateTime, TimeDelta, Utc};
