@@ -749,8 +749,8 @@ async fn a_restore_replays_the_deletion_ledger_so_an_erased_member_stays_erased(
     succeeded(&backup_command(&app, &["backup", "run"]));
     // An export made after the backup: the restored database will not know
     // it, so the restore removes its ZIP (nothing else ever would).
-    let export: serde_json::Value = carol
-        .send_json(Method::POST, "/api/v1/me/exports", serde_json::json!({}))
+    let export: Value = carol
+        .send_json(Method::POST, "/api/v1/me/exports", json!({}))
         .await
         .json()
         .await
