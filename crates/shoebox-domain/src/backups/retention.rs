@@ -21,6 +21,11 @@ pub struct RetentionPolicy {
     /// Younger than this many calendar months, the first complete backup of
     /// each day is kept; older, the first of each month.
     pub keep_daily_for_months: u32,
+    /// Complete backups older than this many calendar months are deleted
+    /// (except the newest); 0, the default (SPEC §7), keeps the first of
+    /// each month with no end date. Set it to bound how long a deleted
+    /// member's rows survive in backups (docs/operations/privacy.md).
+    pub keep_monthly_for_months: u32,
     /// An incomplete backup older than this many hours is deleted.
     pub incomplete_grace_hours: u32,
 }
@@ -30,6 +35,7 @@ impl Default for RetentionPolicy {
         Self {
             keep_all_for_days: 31,
             keep_daily_for_months: 12,
+            keep_monthly_for_months: 0,
             incomplete_grace_hours: 24,
         }
     }
@@ -58,6 +64,15 @@ impl RetentionPolicy {
                 "keep_daily_for_months ({}) must last at least keep_all_for_days ({}), \
                  counting 28 days a month",
                 self.keep_daily_for_months, self.keep_all_for_days
+            )));
+        }
+        if self.keep_monthly_for_months != 0
+            && self.keep_monthly_for_months <= self.keep_daily_for_months
+        {
+            return Err(InvalidRetentionPolicy(format!(
+                "keep_monthly_for_months ({}) must be 0 (no end) or longer than \
+                 keep_daily_for_months ({})",
+                self.keep_monthly_for_months, self.keep_daily_for_months
             )));
         }
         if self.incomplete_grace_hours == 0 {
@@ -121,6 +136,11 @@ pub enum Rule {
         /// 1 to 12.
         month: u32,
     },
+    /// Deleted: complete, but older than the last monthly period.
+    Expired {
+        /// [`RetentionPolicy::keep_monthly_for_months`].
+        months: u32,
+    },
     /// Kept: incomplete for at most `hours` hours, so possibly still running.
     IncompleteInProgress {
         /// [`RetentionPolicy::incomplete_grace_hours`].
@@ -143,6 +163,9 @@ impl fmt::Display for Rule {
             Self::FirstOfMonth { year, month } => write!(f, "first backup of {year}-{month:02}"),
             Self::NotFirstOfMonth { year, month } => {
                 write!(f, "not the first backup of {year}-{month:02}")
+            }
+            Self::Expired { months } => {
+                write!(f, "older than {months} month{}", plural(*months))
             }
             Self::IncompleteInProgress { .. } => f.write_str("incomplete, may still be running"),
             Self::IncompleteExpired { hours } => {
@@ -181,6 +204,9 @@ pub struct Decision {
 ///   of day);
 /// - **monthly**, only the first of each UTC month kept:
 ///   `started <= now - 12 months`. A backup exactly one year old is monthly.
+///
+/// - with `keep_monthly_for_months` = N > 0 (not by default), **expired**,
+///   deleted: `started <= now - N months`.
 ///
 /// So each band is half-open and its older boundary belongs to the next band.
 /// Whatever its age, the newest complete backup is kept. An incomplete backup
@@ -224,6 +250,10 @@ pub fn retention_decisions(
         .checked_sub_months(Months::new(policy.keep_daily_for_months))
         .unwrap_or(DateTime::<Utc>::MIN_UTC);
     let grace = TimeDelta::hours(i64::from(policy.incomplete_grace_hours));
+    let kept_after = (policy.keep_monthly_for_months > 0).then(|| {
+        now.checked_sub_months(Months::new(policy.keep_monthly_for_months))
+            .unwrap_or(DateTime::<Utc>::MIN_UTC)
+    });
 
     let decide = |backup: &BackupSummary| -> (bool, Rule) {
         let started = backup.id.started_at();
@@ -251,6 +281,12 @@ pub fn retention_decisions(
                     (false, Rule::NotFirstOfDay(day))
                 }
             }
+            BackupState::Complete if kept_after.is_some_and(|after| started <= after) => (
+                false,
+                Rule::Expired {
+                    months: policy.keep_monthly_for_months,
+                },
+            ),
             BackupState::Complete => {
                 let (year, month) = (started.year(), started.month());
                 if previous_complete(backup.id)

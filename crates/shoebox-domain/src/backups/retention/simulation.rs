@@ -129,6 +129,8 @@ fn reference_kept(stored: &[Stored], now: i64, policy: &RetentionPolicy) -> Vec<
     let keep_all_seconds = i64::from(policy.keep_all_for_days) * 24 * 3_600;
     let grace_seconds = i64::from(policy.incomplete_grace_hours) * 3_600;
     let one_period_back = months_before(now, i64::from(policy.keep_daily_for_months));
+    let cap = i64::from(policy.keep_monthly_for_months);
+    let expired_by = (cap > 0).then(|| months_before(now, cap));
     let mut kept = Vec::new();
     for backup in stored {
         let age = now - backup.seconds;
@@ -139,10 +141,12 @@ fn reference_kept(stored: &[Stored], now: i64, policy: &RetentionPolicy) -> Vec<
                     earliest_of_day[(backup.day - first_day) as usize] == backup.seconds;
                 let first_of_month =
                     earliest_of_month[(backup.month - first_month) as usize] == backup.seconds;
+                let expired = expired_by.is_some_and(|by| backup.seconds <= by);
                 backup.seconds == newest_success
-                    || age < keep_all_seconds
-                    || (backup.seconds > one_period_back && first_of_day)
-                    || (backup.seconds <= one_period_back && first_of_month)
+                    || (!expired
+                        && (age < keep_all_seconds
+                            || (backup.seconds > one_period_back && first_of_day)
+                            || (backup.seconds <= one_period_back && first_of_month)))
             }
         };
         if keep {
@@ -224,10 +228,17 @@ fn prune_time() -> impl Strategy<Value = (usize, i64)> {
 fn policy() -> impl Strategy<Value = RetentionPolicy> {
     prop_oneof![
         Just(RetentionPolicy::default()),
-        (1_u32..=45, 1_u32..=14, 1_u32..=48)
-            .prop_map(|(days, months, hours)| RetentionPolicy {
+        (
+            1_u32..=45,
+            1_u32..=14,
+            1_u32..=48,
+            prop_oneof![Just(0_u32), 2_u32..=26]
+        )
+            .prop_map(|(days, months, hours, cap)| RetentionPolicy {
                 keep_all_for_days: days,
                 keep_daily_for_months: months,
+                // No end, or an end past the daily period.
+                keep_monthly_for_months: if cap == 0 { 0 } else { months.max(cap - 1) + 1 },
                 incomplete_grace_hours: hours,
             })
             .prop_filter("a valid policy", |policy| policy.validate().is_ok()),
@@ -246,10 +257,11 @@ fn verdict(rule: Rule) -> (usize, bool) {
         Rule::NotFirstOfMonth { .. } => (5, false),
         Rule::IncompleteInProgress { .. } => (6, true),
         Rule::IncompleteExpired { .. } => (7, false),
+        Rule::Expired { .. } => (8, false),
     }
 }
 
-const RULES: [&str; 8] = [
+const RULES: [&str; 9] = [
     "NewestSuccess",
     "Recent",
     "FirstOfDay",
@@ -258,6 +270,7 @@ const RULES: [&str; 8] = [
     "NotFirstOfMonth",
     "IncompleteInProgress",
     "IncompleteExpired",
+    "Expired",
 ];
 
 proptest! {

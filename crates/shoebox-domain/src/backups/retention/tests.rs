@@ -189,6 +189,7 @@ fn months_back_from_a_month_end_clamp_to_the_shorter_month() {
     let policy = RetentionPolicy {
         keep_all_for_days: 7,
         keep_daily_for_months: 1,
+        keep_monthly_for_months: 0,
         incomplete_grace_hours: 24,
     };
     // 2026-03-31T12:00 minus one month is 2026-02-28T12:00 (not March 3rd).
@@ -378,6 +379,7 @@ fn the_periods_are_configurable() {
     let policy = RetentionPolicy {
         keep_all_for_days: 2,
         keep_daily_for_months: 1,
+        keep_monthly_for_months: 0,
         incomplete_grace_hours: 1,
     };
     assert_eq!(policy.validate(), Ok(()));
@@ -408,6 +410,7 @@ fn a_policy_reads_from_configuration_with_defaults_for_what_is_missing() {
         RetentionPolicy {
             keep_all_for_days: 14,
             keep_daily_for_months: 12,
+            keep_monthly_for_months: 0,
             incomplete_grace_hours: 24,
         }
     );
@@ -418,6 +421,7 @@ fn a_policy_reads_from_configuration_with_defaults_for_what_is_missing() {
         serde_json::json!({
             "keep_all_for_days": 31,
             "keep_daily_for_months": 12,
+            "keep_monthly_for_months": 0,
             "incomplete_grace_hours": 24,
         })
     );
@@ -429,6 +433,7 @@ fn a_policy_without_bands_is_refused() {
     let valid_edge = RetentionPolicy {
         keep_all_for_days: 28,
         keep_daily_for_months: 1,
+        keep_monthly_for_months: 0,
         incomplete_grace_hours: 1,
     };
     assert_eq!(valid_edge.validate(), Ok(()));
@@ -462,8 +467,55 @@ fn a_policy_without_bands_is_refused() {
             },
             "incomplete_grace_hours must be at least 1",
         ),
+        (
+            RetentionPolicy {
+                keep_monthly_for_months: 12,
+                ..RetentionPolicy::default()
+            },
+            "keep_monthly_for_months (12) must be 0 (no end) or longer than keep_daily_for_months (12)",
+        ),
     ] {
         let error = bad.validate().unwrap_err().to_string();
         assert!(error.contains(says), "{bad:?}: {error}");
     }
+}
+
+#[test]
+fn with_an_end_to_the_monthly_band_older_backups_go_but_never_the_newest() {
+    let policy = RetentionPolicy {
+        keep_monthly_for_months: 24,
+        ..RetentionPolicy::default()
+    };
+    assert_eq!(policy.validate(), Ok(()));
+    let now = at("2028-06-15T12:00:00Z");
+    let backups = [
+        complete("2026-06-01T00:00:00Z"),
+        complete("2026-06-15T12:00:00Z"),
+        complete("2026-06-15T12:00:01Z"),
+        complete("2026-07-01T00:00:00Z"),
+        complete("2028-06-15T11:00:00Z"),
+    ];
+    let decided = retention_decisions(&backups, now, &policy);
+    let verdicts: Vec<(bool, String)> = decided
+        .iter()
+        .map(|decision| (decision.keep, decision.rule.to_string()))
+        .collect();
+    assert_eq!(
+        verdicts,
+        [
+            (false, "older than 24 months".to_owned()),
+            // Exactly 24 months old: expired, like every band's older edge.
+            (false, "older than 24 months".to_owned()),
+            (false, "not the first backup of 2026-06".to_owned()),
+            (true, "first backup of 2026-07".to_owned()),
+            (true, "newest successful backup".to_owned()),
+        ]
+    );
+    // The newest success is kept whatever its age.
+    let only_old = [complete("2020-01-01T00:00:00Z")];
+    let decided = retention_decisions(&only_old, now, &policy);
+    assert!(decided[0].keep);
+    // Without an end (the default), the same old ones are monthly.
+    let decided = retention_decisions(&backups, now, &RetentionPolicy::default());
+    assert!(decided[0].keep && decided[3].keep);
 }
