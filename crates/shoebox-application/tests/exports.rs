@@ -79,9 +79,12 @@ fn claimed(export: ExportId, attempts: u32, max_attempts: u32) -> ClaimedJob {
     }
 }
 
+/// What `mark_failed` was told: the export, and how long it stays listed.
+type FailedCalls = Arc<Mutex<Vec<(ExportId, TimeDelta)>>>;
+
 /// A pending export whose every build fails because the store refuses the
 /// write; what `mark_failed` was told.
-fn failing_store(pending: DataExport) -> (ExportService, Arc<Mutex<Vec<(ExportId, TimeDelta)>>>) {
+fn failing_store(pending: DataExport) -> (ExportService, FailedCalls) {
     let failed = Arc::new(Mutex::new(Vec::new()));
     let mut exports = MockExportRepository::new();
     exports
