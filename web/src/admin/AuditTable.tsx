@@ -9,7 +9,7 @@ function Member({ id, names }: { id: string; names: MemberNames }) {
     <>
       {name !== undefined && (
         <>
-          {name}
+          <span>{name}</span>
           <br />
         </>
       )}
