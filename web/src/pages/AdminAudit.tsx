@@ -59,7 +59,7 @@ export function AdminAudit() {
 
   const loading = request !== null;
   return (
-    <section className="account wide">
+    <section className="account wide audit-page">
       <h1>Audit log</h1>
       <AdminNav current="audit" />
       <p>
