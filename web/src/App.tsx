@@ -5,6 +5,7 @@ import { ThemeToggle } from "./components/ThemeToggle";
 import { AuthPage } from "./pages/AuthPage";
 import { Gallery } from "./pages/Gallery";
 import { Upload } from "./pages/Upload";
+import { AdminAudit } from "./pages/AdminAudit";
 import { AdminBackups } from "./pages/AdminBackups";
 import { AdminJobs } from "./pages/AdminJobs";
 import { AdminMembers } from "./pages/AdminMembers";
@@ -27,6 +28,14 @@ function NotFound({ path }: { path: string }) {
     </section>
   );
 }
+
+/** The admin pages, which only admins may open. */
+const ADMIN_PAGES = {
+  "admin-members": AdminMembers,
+  "admin-jobs": AdminJobs,
+  "admin-backups": AdminBackups,
+  "admin-audit": AdminAudit,
+};
 
 function Page({ path }: { path: string }) {
   const { user } = useSession();
@@ -66,6 +75,7 @@ function Page({ path }: { path: string }) {
     case "admin-members":
     case "admin-jobs":
     case "admin-backups":
+    case "admin-audit":
       if (user.role !== "admin") {
         return (
           <section>
@@ -76,7 +86,10 @@ function Page({ path }: { path: string }) {
           </section>
         );
       }
-      return route.page === "admin-members" ? <AdminMembers /> : route.page === "admin-jobs" ? <AdminJobs /> : <AdminBackups />;
+      {
+        const AdminPage = ADMIN_PAGES[route.page];
+        return <AdminPage />;
+      }
     case "not-found":
       return <NotFound path={path} />;
   }

@@ -7,6 +7,7 @@ describe("matchRoute", () => {
     expect(matchRoute("/admin")).toEqual({ page: "admin-members" });
     expect(matchRoute("/admin/jobs")).toEqual({ page: "admin-jobs" });
     expect(matchRoute("/admin/backups/")).toEqual({ page: "admin-backups" });
+    expect(matchRoute("/admin/audit")).toEqual({ page: "admin-audit" });
   });
 
   it("takes parameters from the path, decoded", () => {

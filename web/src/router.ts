@@ -40,6 +40,7 @@ export type Route =
   | { page: "admin-members" }
   | { page: "admin-jobs" }
   | { page: "admin-backups" }
+  | { page: "admin-audit" }
   | { page: "not-found" };
 
 const FIXED: Record<string, Route> = {
@@ -54,6 +55,7 @@ const FIXED: Record<string, Route> = {
   "/admin/members": { page: "admin-members" },
   "/admin/jobs": { page: "admin-jobs" },
   "/admin/backups": { page: "admin-backups" },
+  "/admin/audit": { page: "admin-audit" },
 };
 
 /** The route a location path names; unknown paths are `not-found`. */

@@ -156,6 +156,7 @@ mod tests {
             "settings",
             "admin-jobs",
             "admin-backups",
+            "admin-audit",
         ] {
             assert!(pages.iter().any(|name| name == page), "{page}: {pages:?}");
         }

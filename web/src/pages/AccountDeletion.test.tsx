@@ -20,6 +20,7 @@ function startAt(path: string, routes: Record<string, Answer | Answer[]>, signed
       "GET /api/v1/me/tokens": Response.json([]),
       "GET /api/v1/me/storage": Response.json({ used_bytes: 0 }),
       "GET /api/v1/me/deletion": Response.json({ grace_days: 7 }),
+      "GET /api/v1/me/exports": Response.json({ items: [] }),
       ...routes,
     },
     signedInAs,

@@ -34,6 +34,7 @@ function renderPage(routes: Record<string, Answer | Answer[]>) {
     "GET /api/v1/me/sessions": Response.json([thisBrowser]),
     "GET /api/v1/me/tokens": Response.json([]),
     "GET /api/v1/me/deletion": Response.json({ grace_days: 7 }),
+    "GET /api/v1/me/exports": Response.json({ items: [] }),
     ...routes,
   });
   render(
@@ -202,11 +203,43 @@ describe("Settings", () => {
     renderPage({
       "GET /api/v1/me/sessions": problem(500, "Sessions are unavailable (request r1)."),
       "GET /api/v1/me/tokens": problem(500, "Tokens are unavailable (request r2)."),
+      "GET /api/v1/me/exports": problem(500, "Exports are unavailable (request r3)."),
     });
-    const alerts = await screen.findAllByRole("alert");
-    expect(alerts.map((alert) => alert.textContent)).toEqual([
+    await vi.waitFor(() => {
+      expect(screen.getAllByRole("alert")).toHaveLength(3);
+    });
+    expect(screen.getAllByRole("alert").map((alert) => alert.textContent)).toEqual([
       "Sessions are unavailable (request r1).",
       "Tokens are unavailable (request r2).",
+      "Exports are unavailable (request r3).",
+    ]);
+    expect(screen.queryByText("Loading exports…")).toBeNull();
+  });
+
+  it("has a Your data section with the member's exports, just before Delete account", async () => {
+    renderPage({
+      "GET /api/v1/me/exports": Response.json({
+        items: [
+          {
+            id: "e-1",
+            status: "failed",
+            requested_at: "2026-11-20T10:00:00Z",
+            finished_at: "2026-11-20T10:01:00Z",
+            expires_at: "2026-11-27T10:01:00Z",
+          },
+        ],
+      }),
+    });
+    const section = within(await screen.findByRole("region", { name: "Your data" }));
+    const exports = await section.findByRole("list", { name: "Your exports" });
+    expect(within(exports).getByText("Failed — request a new one")).toBeInTheDocument();
+    expect(section.getByRole("button", { name: "Request an export" })).toBeInTheDocument();
+    expect(screen.getAllByRole("heading", { level: 2 }).map((heading) => heading.textContent)).toEqual([
+      "Password",
+      "Sessions",
+      "API tokens",
+      "Your data",
+      "Delete account",
     ]);
   });
 });

@@ -1,12 +1,13 @@
 import "../account/account.css";
 import { useState } from "react";
+import { DataExports } from "../account/DataExports";
 import { DeleteAccount } from "../account/DeleteAccount";
 import { PasswordForm } from "../account/PasswordForm";
 import { SessionList } from "../account/SessionList";
 import { TokenList } from "../account/TokenList";
 import { useSession } from "../session";
 
-/** Password, where the member is signed in, personal API tokens, and deleting the account. */
+/** Password, where the member is signed in, personal API tokens, exporting one's data, and deleting the account. */
 export function Settings() {
   const { signOut } = useSession();
   // Changing the password ends other sessions and revokes tokens on the server: list them again.
@@ -35,6 +36,10 @@ export function Settings() {
       <section aria-labelledby="settings-tokens" className="panel">
         <h2 id="settings-tokens">API tokens</h2>
         <TokenList reload={reload} />
+      </section>
+      <section aria-labelledby="settings-data" className="panel">
+        <h2 id="settings-data">Your data</h2>
+        <DataExports />
       </section>
       <section aria-labelledby="settings-delete" className="panel danger-zone">
         <h2 id="settings-delete">Delete account</h2>
