@@ -41,6 +41,9 @@ impl Running {
             .env("DATABASE_URL", database.url())
             .env("SHOEBOX_LOG__LEVEL", "info")
             .env("SHOEBOX_HTTP__BIND", "127.0.0.1:0")
+            // Never the default `./data/objects` inside the source tree: the
+            // scheduler's first backup would be written there.
+            .env("SHOEBOX_STORAGE__URL", "memory://")
             .envs(vars.iter().copied())
             .args(args)
             .stdin(Stdio::null())
