@@ -1,5 +1,6 @@
-import { useEffect, useId, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
+import { useId, useRef, type ReactNode } from "react";
 import { ErrorMessage } from "../components/ErrorMessage";
+import { useAskInPlace } from "../components/useAskInPlace";
 
 interface Props {
   /** The button's text, e.g. "Revoke". */
@@ -22,21 +23,9 @@ interface Props {
  * Cancel gives focus back to the button. Its error shows next to it.
  */
 export function ConfirmAction({ label, accessibleLabel, question, confirmLabel, pendingLabel, onConfirm, danger }: Props) {
-  const [stage, setStage] = useState<"idle" | "asking" | "running">("idle");
-  const [error, setError] = useState<unknown>(null);
-  const trigger = useRef<HTMLButtonElement>(null);
   const confirm = useRef<HTMLButtonElement>(null);
-  const returnFocus = useRef(false);
   const questionId = useId();
-
-  useEffect(() => {
-    if (stage === "asking") {
-      confirm.current?.focus();
-    } else if (stage === "idle" && returnFocus.current) {
-      returnFocus.current = false;
-      trigger.current?.focus();
-    }
-  }, [stage]);
+  const { stage, setStage, error, setError, trigger, returnToTrigger, escape } = useAskInPlace(() => confirm.current);
 
   const run = async () => {
     setStage("running");
@@ -46,20 +35,7 @@ export function ConfirmAction({ label, accessibleLabel, question, confirmLabel, 
     } catch (caught) {
       setError(caught);
     }
-    returnFocus.current = true;
-    setStage("idle");
-  };
-
-  const cancel = () => {
-    returnFocus.current = true;
-    setStage("idle");
-  };
-
-  const escape = (event: KeyboardEvent) => {
-    if (event.key === "Escape") {
-      event.stopPropagation();
-      cancel();
-    }
+    returnToTrigger();
   };
 
   const className = danger ? "danger" : undefined;
@@ -71,7 +47,7 @@ export function ConfirmAction({ label, accessibleLabel, question, confirmLabel, 
           <button ref={confirm} type="button" className={className} onClick={() => void run()}>
             {confirmLabel ?? label}
           </button>
-          <button type="button" onClick={cancel}>
+          <button type="button" onClick={returnToTrigger}>
             Cancel
           </button>
         </div>

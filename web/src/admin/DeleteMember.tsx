@@ -1,7 +1,8 @@
-import { useEffect, useId, useRef, useState, type KeyboardEvent } from "react";
+import { useId, useRef, useState } from "react";
 import { formatDate } from "../account/format";
 import { api } from "../api/client";
 import { ErrorMessage } from "../components/ErrorMessage";
+import { useAskInPlace } from "../components/useAskInPlace";
 import type { User } from "../session";
 
 interface Props {
@@ -18,26 +19,16 @@ interface Props {
  * (only "now" once a deletion is pending, or when there is no grace period).
  */
 export function DeleteMember({ member, graceDays, onDeleted }: Props) {
-  const [stage, setStage] = useState<"idle" | "asking" | "running">("idle");
   const [when, setWhen] = useState<"later" | "now">("later");
-  const [error, setError] = useState<unknown>(null);
-  const trigger = useRef<HTMLButtonElement>(null);
   const firstChoice = useRef<HTMLInputElement>(null);
   const confirm = useRef<HTMLButtonElement>(null);
-  const returnFocus = useRef(false);
   const questionId = useId();
+  const { stage, setStage, error, setError, trigger, returnToTrigger, escape } = useAskInPlace(
+    () => firstChoice.current ?? confirm.current,
+  );
   const name = member.display_name;
   const pending = Boolean(member.deletion_due_at);
   const choice = pending || graceDays === 0 ? "now" : when;
-
-  useEffect(() => {
-    if (stage === "asking") {
-      (firstChoice.current ?? confirm.current)?.focus();
-    } else if (stage === "idle" && returnFocus.current) {
-      returnFocus.current = false;
-      trigger.current?.focus();
-    }
-  }, [stage]);
 
   const run = async () => {
     setStage("running");
@@ -51,20 +42,7 @@ export function DeleteMember({ member, graceDays, onDeleted }: Props) {
       setStage("idle");
     } catch (caught) {
       setError(caught);
-      returnFocus.current = true;
-      setStage("idle");
-    }
-  };
-
-  const cancel = () => {
-    returnFocus.current = true;
-    setStage("idle");
-  };
-
-  const escape = (event: KeyboardEvent) => {
-    if (event.key === "Escape") {
-      event.stopPropagation();
-      cancel();
+      returnToTrigger();
     }
   };
 
@@ -117,7 +95,7 @@ export function DeleteMember({ member, graceDays, onDeleted }: Props) {
           <button ref={confirm} type="button" className="danger" onClick={() => void run()}>
             {choice === "now" ? `Yes, delete ${name} now` : `Yes, schedule the deletion of ${name}`}
           </button>
-          <button type="button" onClick={cancel}>
+          <button type="button" onClick={returnToTrigger}>
             Cancel
           </button>
         </div>
