@@ -12,10 +12,12 @@ mod ci;
 mod dev;
 mod e2e;
 mod http;
+mod image;
 mod lint;
 mod prerequisites;
 mod process;
 mod project;
+mod release;
 mod server;
 mod test;
 mod ui;
@@ -57,6 +59,13 @@ enum Task {
     /// The web app end to end: Chromium (playwright-core) against a real
     /// server and a throwaway PostgreSQL (also part of `test`).
     E2e(e2e::Flags),
+    /// Build the OCI image archive (target/dist/shoebox-VERSION.oci.tar)
+    /// from the release binary, without a container daemon.
+    Image(image::Flags),
+    /// Release: bump, changelog, commit and tag, then the artefacts in
+    /// target/dist (binary, OCI image, chart, OpenAPI, SBOM, SHA256SUMS);
+    /// --publish pushes the image and chart to $SHOEBOX_REGISTRY.
+    Release(release::Flags),
     /// Measure the release build under load with wrk, against pgbench as the reference.
     Bench(bench::Flags),
 }
@@ -70,6 +79,8 @@ fn main() -> ExitCode {
         Task::Lint => lint::run(),
         Task::Bench(flags) => bench::run(&flags),
         Task::E2e(flags) => e2e::run(&flags),
+        Task::Image(flags) => image::run(&flags),
+        Task::Release(flags) => release::run(&flags),
         Task::Codegen { check: false } => web::codegen(),
         Task::Codegen { check: true } => web::check_codegen(),
     };

@@ -31,7 +31,7 @@ const TEST_MOTO_SERVER: &str = "SHOEBOX_TEST_MOTO_SERVER";
 const MOTO_REQUIREMENT: &str = "moto[server]==5.2.5";
 
 /// Flags of `cargo xtask test` (and `ci`).
-#[derive(Debug, clap::Args)]
+#[derive(Debug, Default, clap::Args)]
 pub(crate) struct Flags {
     /// Passed to both `cargo test` runs after `--` (e.g. a test name filter).
     #[arg(last = true)]
@@ -63,7 +63,19 @@ pub(crate) fn run(flags: &Flags) -> Result<()> {
     let stopped = cluster.stop();
     result?;
     stopped?;
-    Ok(())
+    if flags.test_args.is_empty() {
+        delivery_tests()
+    } else {
+        crate::ui::note("a test filter was given: skipping the release and image tests");
+        Ok(())
+    }
+}
+
+/// The delivery tests, after every other: a real release in a temporary
+/// clone published to a local registry, and the released image run under
+/// chroot (the run's one release build).
+fn delivery_tests() -> Result<()> {
+    crate::release::rehearsal::run()
 }
 
 /// `npm ci` (when the lock file changed), ESLint and tsc, Vitest, the check
