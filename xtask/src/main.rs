@@ -66,6 +66,9 @@ enum Task {
     /// target/dist (binary, OCI image, chart, OpenAPI, SBOM, SHA256SUMS);
     /// --publish pushes the image and chart to $SHOEBOX_REGISTRY.
     Release(release::Flags),
+    /// The release test alone (also the end of `test`): a real release in a
+    /// temporary clone, published to a local registry, and its image run.
+    ReleaseTest,
     /// Measure the release build under load with wrk, against pgbench as the reference.
     Bench(bench::Flags),
 }
@@ -81,6 +84,7 @@ fn main() -> ExitCode {
         Task::E2e(flags) => e2e::run(&flags),
         Task::Image(flags) => image::run(&flags),
         Task::Release(flags) => release::run(&flags),
+        Task::ReleaseTest => release::rehearsal::run(),
         Task::Codegen { check: false } => web::codegen(),
         Task::Codegen { check: true } => web::check_codegen(),
     };

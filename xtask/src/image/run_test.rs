@@ -68,6 +68,8 @@ fn exercise(image: &ImageArchive, umoci: &Path, work: &Path) -> Result<()> {
     )?;
     let env = check_runtime_config(&config)?;
     let rootfs = bundle.join("rootfs");
+    // Mount point for the runtime's /dev (images carry no /dev).
+    std::fs::create_dir_all(rootfs.join("dev"))?;
     for program in layout::PG_PROGRAMS {
         let found = env_path(&env).split(':').any(|dir| {
             rootfs
@@ -247,21 +249,38 @@ fn check_serving(child: &mut std::process::Child, port: u16, image: &ImageArchiv
 }
 
 /// `shoebox args…` from the unpacked root filesystem under chroot, as the
-/// image's user (root runs chroot; anyone else gets a user namespace in
-/// which they are root), with only the given environment.
+/// image's user, with only the given environment and — as a container
+/// runtime would provide — the host's `/dev` bound in (`/dev/null` for the
+/// child processes' standard input), in a mount namespace of its own so
+/// that nothing stays mounted. Root runs it directly; anyone else gets a
+/// user namespace in which they are root.
 fn contained(rootfs: &Path, env: &[(String, String)], args: &[&str]) -> Command {
     // Looked up here: the child's PATH is the image's.
-    let program = |name: &str| prerequisites::find_program(name).unwrap_or_else(|| name.into());
-    let mut command = if prerequisites::is_root() {
-        let mut command = Command::new(program("chroot"));
-        command.arg(format!("--userspec={0}:{0}", layout::USER_ID));
-        command
-    } else {
-        let mut command = Command::new(program("unshare"));
-        command.args(["--map-root-user", "chroot"]);
-        command
+    let program = |name: &str| {
+        prerequisites::find_program(name)
+            .unwrap_or_else(|| name.into())
+            .display()
+            .to_string()
     };
+    let mut command = Command::new(program("unshare"));
+    if !prerequisites::is_root() {
+        command.arg("--map-root-user");
+    }
+    let userspec = if prerequisites::is_root() {
+        format!("--userspec={0}:{0}", layout::USER_ID)
+    } else {
+        String::new()
+    };
+    let script = format!(
+        "{mount} --rbind /dev \"$0/dev\" && exec {chroot} {userspec} \"$0\" \"$@\"",
+        mount = program("mount"),
+        chroot = program("chroot"),
+    );
     command
+        .args(["--mount", "--propagation", "private", "--"])
+        .arg(program("sh"))
+        .arg("-c")
+        .arg(script)
         .arg(rootfs)
         .arg(layout::BINARY)
         .args(args)

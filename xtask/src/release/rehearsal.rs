@@ -49,21 +49,17 @@ fn rehearse(work: &Path, target: &Path, skopeo: &Path, registry_port: u16) -> Re
     let clone = work.join("clone");
     let step = Step::start("cloning the repository for a release");
     let cloned = (|| -> Result<()> {
+        let root = project::root();
         git(
             work,
-            &[
-                "clone",
-                "--quiet",
-                &project::root().display().to_string(),
-                "clone",
-            ],
+            &["clone", "--quiet", &root.display().to_string(), "clone"],
         )?;
         git(&clone, &["config", "user.name", "Shoebox release test"])?;
         git(
             &clone,
             &["config", "user.email", "release-test@shoebox.invalid"],
         )?;
-        Ok(())
+        carry_working_tree(&root, &clone)
     })();
     match &cloned {
         Ok(()) => step.done(),
@@ -191,6 +187,55 @@ fn rehearse(work: &Path, target: &Path, skopeo: &Path, registry_port: u16) -> Re
     // The released image runs: /readyz, /version says the new version, a
     // backup and its verification (see `image::run_test`).
     image::run_test::run(&image)
+}
+
+/// Commits the checkout's uncommitted changes (tracked and untracked, not
+/// ignored) in the clone, so that the test releases what is on disk; a clean
+/// checkout (CI) adds nothing.
+fn carry_working_tree(root: &Path, clone: &Path) -> Result<()> {
+    let diff = Command::new("git")
+        .args(["diff", "HEAD", "--binary"])
+        .current_dir(root)
+        .output()
+        .context("could not run git diff")?;
+    ensure!(diff.status.success(), "`git diff HEAD` failed");
+    if !diff.stdout.is_empty() {
+        let mut apply = Command::new("git")
+            .args(["apply", "--index", "-"])
+            .current_dir(clone)
+            .stdin(Stdio::piped())
+            .spawn()
+            .context("could not run git apply")?;
+        if let Some(mut stdin) = apply.stdin.take() {
+            std::io::Write::write_all(&mut stdin, &diff.stdout)?;
+        }
+        ensure!(
+            apply.wait()?.success(),
+            "the working tree's changes do not apply to the clone"
+        );
+    }
+    let untracked = git(root, &["ls-files", "--others", "--exclude-standard", "-z"])?;
+    for path in untracked.split('\0').filter(|path| !path.is_empty()) {
+        let target = clone.join(path);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::copy(root.join(path), &target)
+            .with_context(|| format!("could not copy {path} into the clone"))?;
+    }
+    if !git(clone, &["status", "--porcelain"])?.is_empty() {
+        git(clone, &["add", "--all"])?;
+        git(
+            clone,
+            &[
+                "commit",
+                "--quiet",
+                "-m",
+                "Uncommitted changes of the tested checkout",
+            ],
+        )?;
+    }
+    Ok(())
 }
 
 fn check_versions(clone: &Path, expected: Version) -> Result<()> {
