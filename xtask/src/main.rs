@@ -11,6 +11,7 @@ mod bench;
 mod ci;
 mod dev;
 mod e2e;
+mod helm;
 mod http;
 mod image;
 mod lint;
@@ -71,6 +72,9 @@ enum Task {
     ReleaseTest,
     /// Measure the release build under load with wrk, against pgbench as the reference.
     Bench(bench::Flags),
+    /// Render, lint and validate the Helm chart for every values file, and
+    /// check what it must guarantee (also part of `test`).
+    Helm,
 }
 
 fn main() -> ExitCode {
@@ -85,6 +89,7 @@ fn main() -> ExitCode {
         Task::Image(flags) => image::run(&flags),
         Task::Release(flags) => release::run(&flags),
         Task::ReleaseTest => release::rehearsal::run(),
+        Task::Helm => helm::run(),
         Task::Codegen { check: false } => web::codegen(),
         Task::Codegen { check: true } => web::check_codegen(),
     };

@@ -100,18 +100,41 @@ pub(crate) fn tools_dir() -> PathBuf {
 /// `python3` and its venv module are there first (apt as root, else the
 /// command to run).
 pub(crate) fn python_tool(requirement: &str, program: &str) -> Result<PathBuf> {
+    let installed = tools_dir().join("venv/bin").join(program);
+    venv_install(requirement, program, &installed, None)?;
+    Ok(installed)
+}
+
+/// The venv's `python`, with the library `requirement` (a pip requirement
+/// such as `PyYAML==6.0.3`) installed for `import import_name`: installed
+/// when missing or installed from another requirement, like
+/// [`python_tool`], and checked by importing it once.
+pub(crate) fn python_package(requirement: &str, import_name: &str) -> Result<PathBuf> {
+    let python = tools_dir().join("venv/bin/python");
+    let stamp_name = format!("import-{import_name}");
+    venv_install(requirement, &stamp_name, &python, Some(import_name))?;
+    Ok(python)
+}
+
+/// Installs `requirement` into the venv unless `installed` exists and the
+/// stamp `<stamp_name>.requirement` says it came from that requirement;
+/// then checks `installed` (and that `import_name` imports) and writes the
+/// stamp, so that changing the pin reinstalls.
+fn venv_install(
+    requirement: &str,
+    stamp_name: &str,
+    installed: &Path,
+    import_name: Option<&str>,
+) -> Result<()> {
     let tools = tools_dir();
     let venv = tools.join("venv");
-    let installed = venv.join("bin").join(program);
-    // Which requirement the program was installed from, so that changing
-    // the pin reinstalls it.
-    let stamp = venv.join(format!("{program}.requirement"));
-    let current = |stamp: &Path| {
+    let stamp = venv.join(format!("{stamp_name}.requirement"));
+    let current = || {
         installed.is_file()
-            && std::fs::read_to_string(stamp).is_ok_and(|found| found.trim() == requirement)
+            && std::fs::read_to_string(&stamp).is_ok_and(|found| found.trim() == requirement)
     };
-    if current(&stamp) {
-        return Ok(installed);
+    if current() {
+        return Ok(());
     }
     let python = debian_program("python3", "python3")?;
     let has_venv = Command::new(&python)
@@ -130,8 +153,8 @@ pub(crate) fn python_tool(requirement: &str, program: &str) -> Result<PathBuf> {
         .with_context(|| format!("could not create {}", lock_path.display()))?;
     lock.lock()
         .with_context(|| format!("could not lock {}", lock_path.display()))?;
-    if current(&stamp) {
-        return Ok(installed);
+    if current() {
+        return Ok(());
     }
     if !venv.join("bin/pip").is_file() {
         let mut create = Command::new(&python);
@@ -147,9 +170,21 @@ pub(crate) fn python_tool(requirement: &str, program: &str) -> Result<PathBuf> {
             installed.display()
         );
     }
+    if let Some(import_name) = import_name {
+        let imports = Command::new(installed)
+            .args(["-c", &format!("import {import_name}")])
+            .output()
+            .with_context(|| format!("could not run {}", installed.display()))?;
+        if !imports.status.success() {
+            bail!(
+                "pip installed {requirement}, but `import {import_name}` fails: {}",
+                String::from_utf8_lossy(&imports.stderr).trim()
+            );
+        }
+    }
     std::fs::write(&stamp, requirement)
         .with_context(|| format!("could not write {}", stamp.display()))?;
-    Ok(installed)
+    Ok(())
 }
 
 #[cfg(test)]

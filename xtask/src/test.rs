@@ -41,6 +41,7 @@ pub(crate) struct Flags {
 pub(crate) fn run(flags: &Flags) -> Result<()> {
     // The web app's checks come first: they take seconds, the cargo tests minutes.
     web_checks()?;
+    crate::helm::run()?;
     prerequisites::postgres()?;
     let moto_server = prerequisites::python_tool(MOTO_REQUIREMENT, "moto_server")?;
     crate::ui::note(&format!("{TEST_MOTO_SERVER}={}", moto_server.display()));
