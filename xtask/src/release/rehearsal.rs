@@ -5,8 +5,9 @@
 //! released image. The release's own `cargo xtask ci` is skipped with
 //! `--no-verify`: this test runs inside `cargo xtask ci` already.
 //!
-//! The clone shares this build's target directory, so the release build is
-//! the run's one release build of the workspace.
+//! The clone builds into `release-rehearsal-target/` beside this checkout's
+//! builds, kept between runs; its release build is the run's one release
+//! build of the workspace.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -30,22 +31,24 @@ pub(crate) fn run() -> Result<()> {
     let registry_program = prerequisites::debian_program("docker-registry", "docker-registry")?;
     let target = project::target_dir()?;
     let work = target.join("release-rehearsal");
+    let clone_target = target.join("release-rehearsal-target");
     if work.exists() {
         std::fs::remove_dir_all(&work)
             .with_context(|| format!("could not remove {}", work.display()))?;
     }
     std::fs::create_dir_all(&work)?;
     let mut registry = Registry::start(&registry_program, &work)?;
-    let result = rehearse(&work, &target, &skopeo, registry.port);
+    let result = rehearse(&work, &clone_target, &skopeo, registry.port);
     let stopped = registry.stop();
-    if result.is_ok() {
-        std::fs::remove_dir_all(&work)?;
-    }
+    // Removed whatever happened: the output above says what went wrong.
+    let removed = std::fs::remove_dir_all(&work)
+        .with_context(|| format!("could not remove {}", work.display()));
     result?;
-    stopped
+    stopped?;
+    removed
 }
 
-fn rehearse(work: &Path, target: &Path, skopeo: &Path, registry_port: u16) -> Result<()> {
+fn rehearse(work: &Path, clone_target: &Path, skopeo: &Path, registry_port: u16) -> Result<()> {
     let clone = work.join("clone");
     let step = Step::start("cloning the repository for a release");
     let cloned = (|| -> Result<()> {
@@ -77,7 +80,11 @@ fn rehearse(work: &Path, target: &Path, skopeo: &Path, registry_port: u16) -> Re
             .current_dir(&clone)
             .args(["xtask", "release"])
             .args(args)
-            .env("CARGO_TARGET_DIR", target)
+            // A target directory of the clone's own, kept between runs (so
+            // it stays warm): cargo names a workspace crate's build by its
+            // path inside the workspace, so a clone building into this
+            // checkout's directory would replace this checkout's binaries.
+            .env("CARGO_TARGET_DIR", clone_target)
             .env(publish::REGISTRY_VARIABLE, &registry)
             .stdin(Stdio::null());
         command
