@@ -17,7 +17,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Serve the HTTP API, the API docs and (later) the web app.
+    /// Serve the HTTP API, the API docs and the web app.
     Serve(ServeArgs),
     /// Run background jobs and the scheduler until SIGTERM or SIGINT.
     Worker,
