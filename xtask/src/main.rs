@@ -9,6 +9,7 @@
 
 mod bench;
 mod ci;
+mod deploy_lint;
 mod dev;
 mod e2e;
 mod helm;
@@ -75,6 +76,9 @@ enum Task {
     /// Render, lint and validate the Helm chart for every values file, and
     /// check what it must guarantee (also part of `test`).
     Helm,
+    /// Static checks of the delivery files: GitHub workflows (actionlint),
+    /// compose.yaml, skaffold.yaml, the Tiltfile (also part of `test`).
+    DeployLint,
 }
 
 fn main() -> ExitCode {
@@ -85,6 +89,7 @@ fn main() -> ExitCode {
         Task::Ci(flags) => ci::run(&flags),
         Task::Lint => lint::run(),
         Task::Bench(flags) => bench::run(&flags),
+        Task::DeployLint => deploy_lint::run(),
         Task::E2e(flags) => e2e::run(&flags),
         Task::Image(flags) => image::run(&flags),
         Task::Release(flags) => release::run(&flags),

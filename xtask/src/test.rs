@@ -42,6 +42,7 @@ pub(crate) fn run(flags: &Flags) -> Result<()> {
     // The web app's checks come first: they take seconds, the cargo tests minutes.
     web_checks()?;
     crate::helm::run()?;
+    crate::deploy_lint::run()?;
     prerequisites::postgres()?;
     let moto_server = prerequisites::python_tool(MOTO_REQUIREMENT, "moto_server")?;
     crate::ui::note(&format!("{TEST_MOTO_SERVER}={}", moto_server.display()));
