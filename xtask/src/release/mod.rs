@@ -247,12 +247,20 @@ fn changelog_section(root: &Path, version: Version) -> Result<String> {
         let Some((hash, subject)) = line.split_once('\t') else {
             continue;
         };
-        if subject.starts_with("Release ") {
+        if is_release_commit(subject) {
             continue;
         }
         section.push_str(&format!("- {subject} ({hash})\n"));
     }
     Ok(section)
+}
+
+/// Whether `subject` is a release commit's ("Release 1.4.0"), which the
+/// changelog leaves out; "Release test: …" is an ordinary change.
+fn is_release_commit(subject: &str) -> bool {
+    subject
+        .strip_prefix("Release ")
+        .is_some_and(|rest| rest.parse::<Version>().is_ok())
 }
 
 const CHANGELOG_HEADER: &str = "# Changelog\n\nEvery release of Shoebox, newest first \
@@ -331,6 +339,15 @@ fn write(path: &Path, text: &str) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_release_commits_are_left_out_of_the_changelog() {
+        assert!(is_release_commit("Release 1.4.0"));
+        assert!(!is_release_commit(
+            "Release test: the clone builds elsewhere"
+        ));
+        assert!(!is_release_commit("Fix the release"));
+    }
 
     #[test]
     fn new_sections_go_first_below_the_header() {
