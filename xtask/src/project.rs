@@ -23,11 +23,17 @@ pub(crate) fn cargo() -> Command {
     command
 }
 
-/// Cargo's target directory as cargo itself reports it (so that
-/// `CARGO_TARGET_DIR` and `build.target-dir` are honoured).
-pub(crate) fn target_dir() -> Result<PathBuf> {
+/// `cargo metadata --no-deps` of the workspace (offline: it needs no
+/// registry), as JSON.
+pub(crate) fn metadata() -> Result<serde_json::Value> {
     let output = cargo()
-        .args(["metadata", "--format-version", "1", "--no-deps"])
+        .args([
+            "metadata",
+            "--format-version",
+            "1",
+            "--no-deps",
+            "--offline",
+        ])
         .output()
         .context("could not run `cargo metadata`")?;
     if !output.status.success() {
@@ -36,12 +42,33 @@ pub(crate) fn target_dir() -> Result<PathBuf> {
             String::from_utf8_lossy(&output.stderr).trim()
         );
     }
-    let metadata: serde_json::Value =
-        serde_json::from_slice(&output.stdout).context("`cargo metadata` printed no JSON")?;
-    metadata["target_directory"]
+    serde_json::from_slice(&output.stdout).context("`cargo metadata` printed no JSON")
+}
+
+/// Cargo's target directory as cargo itself reports it (so that
+/// `CARGO_TARGET_DIR` and `build.target-dir` are honoured).
+pub(crate) fn target_dir() -> Result<PathBuf> {
+    metadata()?["target_directory"]
         .as_str()
         .map(PathBuf::from)
         .context("`cargo metadata` names no target_directory")
+}
+
+/// `git args…` run in `dir`, its output trimmed; a failure names the command.
+pub(crate) fn git(dir: &Path, args: &[&str]) -> Result<String> {
+    let output = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .context("could not run git")?;
+    if !output.status.success() {
+        bail!(
+            "`git {}` failed: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&output.stderr).trim()
+        );
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).trim().to_owned())
 }
 
 /// The `shoebox` binary of a profile (`debug` or `release`) in `target_dir`.
@@ -52,18 +79,26 @@ pub(crate) fn shoebox_binary(target_dir: &Path, profile: &str) -> PathBuf {
 /// Builds the `shoebox` binary (debug profile) and returns its path;
 /// `title` names the step.
 pub(crate) fn build_debug_shoebox(title: &str) -> Result<PathBuf> {
-    crate::process::run_step(
-        title,
-        cargo().args([
-            "build",
-            "--locked",
-            "-p",
-            "shoebox-server",
-            "--bin",
-            "shoebox",
-        ]),
-    )?;
-    Ok(shoebox_binary(&target_dir()?, "debug"))
+    build_shoebox(title, "debug")
+}
+
+/// Builds the `shoebox` binary of `profile` (`debug` or `release`) and
+/// returns its path; `title` names the step.
+pub(crate) fn build_shoebox(title: &str, profile: &str) -> Result<PathBuf> {
+    let mut command = cargo();
+    command.args([
+        "build",
+        "--locked",
+        "-p",
+        "shoebox-server",
+        "--bin",
+        "shoebox",
+    ]);
+    if profile == "release" {
+        command.arg("--release");
+    }
+    crate::process::run_step(title, &mut command)?;
+    Ok(shoebox_binary(&target_dir()?, profile))
 }
 
 #[cfg(test)]

@@ -46,17 +46,7 @@ pub(crate) fn run(flags: &Flags) -> Result<()> {
     prerequisites::postgres()?;
     let moto_server = prerequisites::python_tool(MOTO_REQUIREMENT, "moto_server")?;
     crate::ui::note(&format!("{TEST_MOTO_SERVER}={}", moto_server.display()));
-    let step = Step::start("starting a throwaway PostgreSQL for the tests");
-    let cluster = match Cluster::start_ephemeral() {
-        Ok(cluster) => {
-            step.done();
-            cluster
-        }
-        Err(error) => {
-            step.failed();
-            return Err(error.into());
-        }
-    };
+    let cluster = throwaway_cluster("starting a throwaway PostgreSQL for the tests")?;
     let url = cluster.admin_url("postgres");
     crate::ui::note(&format!("{TEST_PG_URL}={url}"));
 
@@ -78,6 +68,21 @@ pub(crate) fn run(flags: &Flags) -> Result<()> {
 /// chroot (the run's one release build).
 fn delivery_tests() -> Result<()> {
     crate::release::rehearsal::run()
+}
+
+/// A throwaway PostgreSQL cluster, started as a step named `title`.
+pub(crate) fn throwaway_cluster(title: &str) -> Result<Cluster> {
+    let step = Step::start(title);
+    match Cluster::start_ephemeral() {
+        Ok(cluster) => {
+            step.done();
+            Ok(cluster)
+        }
+        Err(error) => {
+            step.failed();
+            Err(error.into())
+        }
+    }
 }
 
 /// `npm ci` (when the lock file changed), ESLint and tsc, Vitest, the check

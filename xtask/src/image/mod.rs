@@ -78,22 +78,10 @@ pub(crate) fn dist_dir() -> PathBuf {
 }
 
 /// Builds the web app and the release `shoebox` that embeds it; returns
-/// the binary. The one release build the image, the release and the bench share.
+/// the binary (what the image and the release package).
 pub(crate) fn release_binary() -> Result<PathBuf> {
     crate::web::build()?;
-    crate::process::run_step(
-        "building shoebox (release)",
-        project::cargo().args([
-            "build",
-            "--release",
-            "--locked",
-            "-p",
-            "shoebox-server",
-            "--bin",
-            "shoebox",
-        ]),
-    )?;
-    Ok(project::shoebox_binary(&project::target_dir()?, "release"))
+    project::build_shoebox("building shoebox (release)", "release")
 }
 
 /// Builds the image of `binary` into `out` and prints its size.
@@ -340,36 +328,12 @@ pub(crate) fn open(path: &Path) -> Result<ImageArchive> {
 
 /// `git args…` in the checkout, its output trimmed.
 pub(crate) fn git(args: &[&str]) -> Result<String> {
-    let output = Command::new("git")
-        .args(args)
-        .current_dir(project::root())
-        .output()
-        .context("could not run git")?;
-    if !output.status.success() {
-        bail!(
-            "`git {}` failed: {}",
-            args.join(" "),
-            String::from_utf8_lossy(&output.stderr).trim()
-        );
-    }
-    Ok(String::from_utf8_lossy(&output.stdout).trim().to_owned())
+    project::git(&project::root(), args)
 }
 
 /// `shoebox-server`'s package entry in `cargo metadata`.
 fn server_package() -> Result<Value> {
-    let output = project::cargo()
-        .args([
-            "metadata",
-            "--format-version",
-            "1",
-            "--no-deps",
-            "--offline",
-        ])
-        .output()
-        .context("could not run `cargo metadata`")?;
-    let metadata: Value =
-        serde_json::from_slice(&output.stdout).context("`cargo metadata` printed no JSON")?;
-    metadata["packages"]
+    project::metadata()?["packages"]
         .as_array()
         .and_then(|packages| {
             packages

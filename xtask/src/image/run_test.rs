@@ -80,17 +80,7 @@ fn exercise(image: &ImageArchive, umoci: &Path, work: &Path) -> Result<()> {
         ensure!(found, "the image's PATH holds no {program}");
     }
 
-    let step = Step::start("starting a throwaway PostgreSQL for the image");
-    let cluster = match Cluster::start_ephemeral() {
-        Ok(cluster) => {
-            step.done();
-            cluster
-        }
-        Err(error) => {
-            step.failed();
-            return Err(error.into());
-        }
-    };
+    let cluster = crate::test::throwaway_cluster("starting a throwaway PostgreSQL for the image")?;
     let result = against_database(image, &rootfs, &env, &cluster);
     let stopped = cluster.stop();
     result?;

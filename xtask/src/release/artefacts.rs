@@ -190,7 +190,7 @@ fn sbom(root: &Path, out: &Path) -> Result<()> {
     let written = |dir: &Path| dir.join(format!("{name}.json"));
     let ours = written(&root.join("apps/shoebox-server"));
     let kept = std::fs::rename(&ours, out);
-    for member in workspace_member_dirs(root)? {
+    for member in workspace_member_dirs()? {
         let _ = std::fs::remove_file(written(&member));
     }
     match status {
@@ -212,19 +212,8 @@ fn sbom(root: &Path, out: &Path) -> Result<()> {
     Ok(())
 }
 
-fn workspace_member_dirs(root: &Path) -> Result<Vec<PathBuf>> {
-    let output = project::cargo()
-        .args([
-            "metadata",
-            "--format-version",
-            "1",
-            "--no-deps",
-            "--offline",
-        ])
-        .current_dir(root)
-        .output()?;
-    let metadata: serde_json::Value = serde_json::from_slice(&output.stdout)?;
-    Ok(metadata["packages"]
+fn workspace_member_dirs() -> Result<Vec<PathBuf>> {
+    Ok(project::metadata()?["packages"]
         .as_array()
         .into_iter()
         .flatten()

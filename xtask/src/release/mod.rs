@@ -291,19 +291,7 @@ fn ensure_clean(root: &Path) -> Result<()> {
 }
 
 pub(crate) fn git(root: &Path, args: &[&str]) -> Result<String> {
-    let output = Command::new("git")
-        .args(args)
-        .current_dir(root)
-        .output()
-        .context("could not run git")?;
-    if !output.status.success() {
-        bail!(
-            "`git {}` failed: {}",
-            args.join(" "),
-            String::from_utf8_lossy(&output.stderr).trim()
-        );
-    }
-    Ok(String::from_utf8_lossy(&output.stdout).trim().to_owned())
+    project::git(root, args)
 }
 
 fn git_ok(root: &Path, args: &[&str]) -> bool {
