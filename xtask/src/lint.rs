@@ -1,6 +1,6 @@
 //! `cargo xtask lint`: the formatting check and clippy with warnings denied,
-//! then the web app's ESLint and TypeScript checks. All run even when one
-//! fails, so one run reports everything.
+//! then the web app's ESLint and TypeScript checks, then the migration
+//! linter. All run even when one fails, so one run reports everything.
 
 use anyhow::{Result, bail};
 
@@ -19,8 +19,9 @@ pub(crate) fn run() -> Result<()> {
         "warnings",
     ]));
     let web = crate::web::lint();
+    let migrations = crate::migration_lint::run();
     match (format, clippy) {
-        (Ok(()), Ok(())) => web,
+        (Ok(()), Ok(())) => web.and(migrations),
         (Err(_), Err(_)) => bail!("formatting and clippy both failed (see above)"),
         (Err(error), Ok(())) => Err(error.context("formatting is off: run `cargo fmt --all`")),
         (Ok(()), Err(error)) => Err(error),

@@ -7,8 +7,10 @@
 //! environment variables) but no Shoebox code: its only workspace dependency
 //! is `shoebox-localpg`, which provides PostgreSQL.
 
+mod api_session;
 mod bench;
 mod ci;
+mod compat;
 mod deploy_lint;
 mod dev;
 mod e2e;
@@ -16,11 +18,13 @@ mod helm;
 mod http;
 mod image;
 mod lint;
+mod migration_lint;
 mod prerequisites;
 mod process;
 mod project;
 mod release;
 mod server;
+mod smoke;
 mod test;
 mod ui;
 mod web;
@@ -49,8 +53,12 @@ enum Task {
     Test(test::Flags),
     /// What CI runs: formatting and clippy checks, then every test.
     Ci(test::Flags),
-    /// Formatting check and clippy with warnings denied.
+    /// Formatting check and clippy with warnings denied, the web app's
+    /// linters, and the migration linter.
     Lint,
+    /// Lint every migration with squawk against the reviewed allow-list
+    /// (also part of `lint`).
+    LintMigrations,
     /// Regenerate the web app's API types (web/src/api/schema.ts) from the
     /// OpenAPI document of a freshly built `shoebox`.
     Codegen {
@@ -71,6 +79,12 @@ enum Task {
     /// The release test alone (also the end of `test`): a real release in a
     /// temporary clone, published to a local registry, and its image run.
     ReleaseTest,
+    /// The API smoke test (the stable /api/v1 outline) against a throwaway
+    /// server of this checkout's debug build or of --binary.
+    Smoke(smoke::Flags),
+    /// The previous release tag's binary against a database migrated by
+    /// this checkout, through the API smoke test (also part of `test`).
+    Compat,
     /// Measure the release build under load with wrk, against pgbench as the reference.
     Bench(bench::Flags),
     /// Render, lint and validate the Helm chart for every values file, and
@@ -88,6 +102,7 @@ fn main() -> ExitCode {
         Task::Test(flags) => test::run(&flags),
         Task::Ci(flags) => ci::run(&flags),
         Task::Lint => lint::run(),
+        Task::LintMigrations => migration_lint::run(),
         Task::Bench(flags) => bench::run(&flags),
         Task::DeployLint => deploy_lint::run(),
         Task::E2e(flags) => e2e::run(&flags),
@@ -95,6 +110,8 @@ fn main() -> ExitCode {
         Task::Release(flags) => release::run(&flags),
         Task::ReleaseTest => release::rehearsal::run(),
         Task::Helm => helm::run(),
+        Task::Smoke(flags) => smoke::run(&flags),
+        Task::Compat => compat::run(),
         Task::Codegen { check: false } => web::codegen(),
         Task::Codegen { check: true } => web::check_codegen(),
     };

@@ -56,9 +56,13 @@ pub(crate) fn run(flags: &Flags) -> Result<()> {
     result?;
     stopped?;
     if flags.test_args.is_empty() {
+        crate::smoke::run(&crate::smoke::Flags::default())?;
+        crate::compat::run()?;
         delivery_tests()
     } else {
-        crate::ui::note("a test filter was given: skipping the release and image tests");
+        crate::ui::note(
+            "a test filter was given: skipping the smoke, compat, release and image tests",
+        );
         Ok(())
     }
 }

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 use serde_json::{Value, json};
 
-use super::api::{self, Session};
+use crate::api_session::{self as api, Session};
 use crate::process::run_step;
 use crate::server::terminate_child;
 use crate::ui::Step;

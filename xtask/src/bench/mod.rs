@@ -16,7 +16,7 @@
 //! cannot run always fails it. Everything started is stopped at the end.
 
 mod album;
-mod api;
+
 mod backups;
 mod copies;
 mod pgbench;
@@ -39,7 +39,7 @@ use crate::server::Server;
 use crate::ui::{self, Step};
 use crate::{prerequisites, project};
 
-use api::Session;
+use crate::api_session::{self as api, Session};
 use report::Measured;
 
 /// Flags of `cargo xtask bench`.

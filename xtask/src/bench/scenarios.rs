@@ -5,10 +5,10 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
-use super::api::{BENCH_EMAIL, BENCH_PASSWORD, Session};
 use super::report::Measured;
 use super::wrk::{self, Scenario};
 use super::{album, rss};
+use crate::api_session::{BENCH_EMAIL, BENCH_PASSWORD, Session};
 use crate::server::Server;
 use crate::ui::Step;
 

@@ -16,10 +16,10 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
-use super::api::{self, Session};
 use super::copies;
 use super::report::Verdict;
 use super::rss;
+use crate::api_session::{self as api, Session};
 use crate::ui::Step;
 
 /// Uploads (and copies) at once.

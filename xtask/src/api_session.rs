@@ -1,4 +1,5 @@
-//! The bench user's session and the few API calls the scenarios need before
+//! A signed-in API session over `curl` (the bench's user, the smoke test's):
+//! the few API calls the bench scenarios need before
 //! they measure: sign-up with the tiny client, then `curl` for what needs a
 //! cookie and a CSRF token (JSON requests, streaming multipart uploads).
 
