@@ -177,7 +177,11 @@ pub(crate) fn walk(port: u16) -> Result<Vec<String>> {
         ))
         .output()
         .context("could not run curl")?;
-    ensure!(original.status.success(), "GET …/original failed");
+    ensure!(
+        original.status.success(),
+        "GET /api/v1/photos/{id}/original failed: {}",
+        String::from_utf8_lossy(&original.stderr).trim()
+    );
     ensure!(
         original.stdout == std::fs::read(photo.path())?,
         "the original's bytes differ from the upload"
