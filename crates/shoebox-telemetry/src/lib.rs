@@ -10,7 +10,13 @@
 //! only *how*, and secrets never reach it because their types redact
 //! themselves (`secrecy`, redacting `Debug` impls in the domain).
 
-use std::io;
+use std::{
+    io,
+    sync::{
+        Once,
+        atomic::{AtomicU64, Ordering},
+    },
+};
 
 use tracing_subscriber::{
     EnvFilter, fmt::MakeWriter, layer::SubscriberExt, util::SubscriberInitExt,
@@ -59,9 +65,43 @@ impl LogSettings {
     }
 }
 
-/// Installs the global subscriber, writing to standard error.
+/// Panics of this process so far. A process-wide count because the panic
+/// hook is process-wide too; `/metrics` reports it as `shoebox_panics_total`.
+static PANICS: AtomicU64 = AtomicU64::new(0);
+static PANIC_HOOK: Once = Once::new();
+
+/// How many panics this process has seen since [`init`] installed the hook.
+pub fn panics() -> u64 {
+    PANICS.load(Ordering::Relaxed)
+}
+
+/// Counts every panic and logs it as one `error` event with target
+/// `shoebox::panic` (the Loki rule for panics matches it), instead of the
+/// default hook's plain text, which would break the JSON lines.
+fn install_panic_hook() {
+    PANIC_HOOK.call_once(|| {
+        std::panic::set_hook(Box::new(|info| {
+            PANICS.fetch_add(1, Ordering::Relaxed);
+            let payload = info
+                .payload()
+                .downcast_ref::<&str>()
+                .map(|text| (*text).to_owned())
+                .or_else(|| info.payload().downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "(no message)".to_owned());
+            let location = info
+                .location()
+                .map(|location| format!("{}:{}", location.file(), location.line()))
+                .unwrap_or_default();
+            tracing::error!(target: "shoebox::panic", panic = %payload, location = %location, "panic");
+        }));
+    });
+}
+
+/// Installs the global subscriber, writing to standard error, and the panic hook.
 pub fn init(settings: &LogSettings) -> anyhow::Result<()> {
-    install(settings, io::stderr)
+    install(settings, io::stderr)?;
+    install_panic_hook();
+    Ok(())
 }
 
 /// Installs the global subscriber with any writer (tests capture output this way).
@@ -138,6 +178,20 @@ mod tests {
         assert_eq!(line["span"]["route"], "/healthz");
         assert!(line["timestamp"].is_string());
         assert!(line["target"].is_string());
+    }
+
+    #[test]
+    fn panics_are_counted_once_the_hook_is_installed() {
+        install_panic_hook();
+        let before = panics();
+        // The hook logs on the panicking thread: a thread-local subscriber
+        // that drops everything keeps the event out of the other tests' capture.
+        let outcome =
+            tracing::subscriber::with_default(tracing::subscriber::NoSubscriber::default(), || {
+                std::panic::catch_unwind(|| panic!("on purpose"))
+            });
+        assert!(outcome.is_err());
+        assert_eq!(panics(), before + 1);
     }
 
     #[test]
