@@ -8,6 +8,7 @@ use std::process::Command;
 use anyhow::{Context, Result, bail};
 
 use super::{Tools, dir};
+use crate::prerequisites::python_package;
 use crate::process::run_step;
 use crate::project;
 
@@ -49,11 +50,57 @@ pub(super) fn check(tools: &Tools) -> Result<()> {
             .args(["check-config", ALERTMANAGER])
             .current_dir(&monitoring),
     )?;
+    dashboards_cover_spec()?;
+    loki(&monitoring)
+}
+
+/// What the dashboards must show (SPEC §10): traffic, errors, latency, jobs,
+/// backups, storage and the database pool, each by its metric.
+const DASHBOARD_TOPICS: [(&str, &str); 7] = [
+    ("traffic", "shoebox_http_requests_total"),
+    ("errors", "status=~\"5..\""),
+    ("latency", "shoebox_http_request_duration_seconds_bucket"),
+    ("jobs", "shoebox_jobs"),
+    ("backups", "shoebox_backup_"),
+    ("storage", "shoebox_storage_bytes"),
+    ("database pool", "shoebox_db_pool_"),
+];
+
+fn dashboards_cover_spec() -> Result<()> {
+    let mut all = String::new();
     for (path, queries) in dashboard_queries()? {
         if queries.is_empty() {
             bail!("{}: no panel has a query", path.display());
         }
+        for (_, expr) in queries {
+            all.push_str(&expr);
+            all.push('\n');
+        }
     }
+    let missing: Vec<&str> = DASHBOARD_TOPICS
+        .iter()
+        .filter(|(_, metric)| !all.contains(metric))
+        .map(|(topic, _)| *topic)
+        .collect();
+    if !missing.is_empty() {
+        bail!("{DASHBOARDS}: no panel shows {}", missing.join(", "));
+    }
+    Ok(())
+}
+
+/// The Promtail pipeline and the LogQL rules (structure; no Loki runs here).
+fn loki(monitoring: &Path) -> Result<()> {
+    let python = python_package(crate::helm::PYYAML, "yaml")?;
+    let transcript = run_step(
+        "the Loki pipeline and LogQL rules",
+        Command::new(python)
+            .arg(project::root().join("xtask/src/monitoring/loki_check.py"))
+            .arg(monitoring.join("loki/promtail.yaml"))
+            .arg(monitoring.join("loki/rules/shoebox.logql-rules.yaml"))
+            .arg(project::root().join("docs/operations/alerts.md"))
+            .env("PYTHONDONTWRITEBYTECODE", "1"),
+    )?;
+    crate::ui::note(transcript.trim());
     Ok(())
 }
 
@@ -174,6 +221,11 @@ mod tests {
         let tests = read(&monitoring.join(RULE_TESTS)).unwrap();
         assert!(alert_names(&rules).len() >= 12, "{rules}");
         assert_eq!(untested_alerts(&rules, &tests), Vec::<String>::new());
+    }
+
+    #[test]
+    fn the_shipped_dashboards_cover_spec_10() {
+        dashboards_cover_spec().unwrap();
     }
 
     #[test]
