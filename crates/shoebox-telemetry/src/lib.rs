@@ -5,6 +5,11 @@
 //! target, message and the fields of the enclosing spans, such as the request
 //! id, so Loki can index them), human-readable lines in development.
 //!
+//! When `OTEL_EXPORTER_OTLP_ENDPOINT` is set, spans (requests, use cases,
+//! database calls) are also exported as OpenTelemetry traces over OTLP
+//! (HTTP/protobuf to `$OTEL_EXPORTER_OTLP_ENDPOINT/v1/traces`; the standard
+//! `OTEL_*` variables apply, such as `OTEL_BSP_SCHEDULE_DELAY`).
+//!
 //! Architecture Invariant: this crate depends on no other Shoebox crate; any
 //! crate may depend on it to emit telemetry. It never decides *what* to log,
 //! only *how*, and secrets never reach it because their types redact
@@ -13,10 +18,15 @@
 use std::{
     io,
     sync::{
-        Once,
+        Once, OnceLock,
         atomic::{AtomicU64, Ordering},
     },
 };
+
+use opentelemetry::trace::TracerProvider as _;
+use opentelemetry_sdk::trace::{SdkTracer, SdkTracerProvider};
+use tracing_opentelemetry::OpenTelemetryLayer;
+use tracing_subscriber::registry::LookupSpan;
 
 use tracing_subscriber::{
     EnvFilter, fmt::MakeWriter, layer::SubscriberExt, util::SubscriberInitExt,
@@ -104,13 +114,70 @@ pub fn init(settings: &LogSettings) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The standard variable that turns trace export on.
+pub const OTLP_ENDPOINT_VARIABLE: &str = "OTEL_EXPORTER_OTLP_ENDPOINT";
+
+/// The tracer provider, kept for [`shutdown`] (it flushes what is batched).
+static TRACER_PROVIDER: OnceLock<SdkTracerProvider> = OnceLock::new();
+
+/// The OpenTelemetry layer when `OTEL_EXPORTER_OTLP_ENDPOINT` is set.
+fn trace_layer<S>() -> anyhow::Result<Option<OpenTelemetryLayer<S, SdkTracer>>>
+where
+    S: tracing::Subscriber + for<'span> LookupSpan<'span>,
+{
+    let endpoint = std::env::var(OTLP_ENDPOINT_VARIABLE)
+        .ok()
+        .filter(|value| !value.trim().is_empty());
+    let Some(endpoint) = endpoint else {
+        return Ok(None);
+    };
+    url_is_http(&endpoint)?;
+    let exporter = opentelemetry_otlp::SpanExporter::builder()
+        .with_http()
+        .build()
+        .map_err(|error| {
+            anyhow::anyhow!("{OTLP_ENDPOINT_VARIABLE}: could not set up the OTLP exporter: {error}")
+        })?;
+    let provider = SdkTracerProvider::builder()
+        .with_batch_exporter(exporter)
+        .with_resource(
+            opentelemetry_sdk::Resource::builder()
+                .with_service_name("shoebox")
+                .build(),
+        )
+        .build();
+    let tracer = provider.tracer("shoebox");
+    let _ = TRACER_PROVIDER.set(provider);
+    Ok(Some(tracing_opentelemetry::layer().with_tracer(tracer)))
+}
+
+/// A clear error for an endpoint that is not an `http(s)://` URL.
+fn url_is_http(endpoint: &str) -> anyhow::Result<()> {
+    if endpoint.starts_with("http://") || endpoint.starts_with("https://") {
+        Ok(())
+    } else {
+        anyhow::bail!(
+            "{OTLP_ENDPOINT_VARIABLE} must be an http:// or https:// URL, not {endpoint:?}"
+        )
+    }
+}
+
+/// Exports the spans still batched; call before the process exits.
+pub fn shutdown() {
+    if let Some(provider) = TRACER_PROVIDER.get() {
+        let _ = provider.shutdown();
+    }
+}
+
 /// Installs the global subscriber with any writer (tests capture output this way).
 pub fn install<W>(settings: &LogSettings, writer: W) -> anyhow::Result<()>
 where
     W: for<'w> MakeWriter<'w> + Send + Sync + 'static,
 {
     let filter = settings.filter()?;
-    let registry = tracing_subscriber::registry().with(filter);
+    let registry = tracing_subscriber::registry()
+        .with(filter)
+        .with(trace_layer()?);
     let result = match settings.format {
         LogFormat::Json => registry
             .with(
@@ -192,6 +259,13 @@ mod tests {
             });
         assert!(outcome.is_err());
         assert_eq!(panics(), before + 1);
+    }
+
+    #[test]
+    fn an_endpoint_must_be_an_http_url() {
+        assert!(url_is_http("http://127.0.0.1:4318").is_ok());
+        let error = url_is_http("127.0.0.1:4318").unwrap_err().to_string();
+        assert!(error.contains(OTLP_ENDPOINT_VARIABLE), "{error}");
     }
 
     #[test]

@@ -78,6 +78,35 @@ fn with_server(
             .arg("migrate")
             .envs(env.iter().map(|(name, value)| (name, value))),
     )?;
+    let otlp_port = free_port()?;
+    let spans = work.join("spans.jsonl");
+    let mut receiver = Daemon::spawn(
+        Command::new(&tools.python)
+            .arg(project::root().join("xtask/src/monitoring/otlp_receiver.py"))
+            .arg(otlp_port.to_string())
+            .arg(&spans)
+            .env("PYTHONDONTWRITEBYTECODE", "1"),
+        &work.join("otlp_receiver.log"),
+    )?;
+    wait_for(
+        "the OTLP receiver did not listen",
+        Duration::from_secs(30),
+        || {
+            if receiver.exited() {
+                bail!(
+                    "the OTLP receiver exited: {}",
+                    std::fs::read_to_string(work.join("otlp_receiver.log")).unwrap_or_default()
+                );
+            }
+            Ok(shoebox_localpg::port_is_open(otlp_port).then_some(()))
+        },
+    )?;
+    env.push((
+        "OTEL_EXPORTER_OTLP_ENDPOINT".to_owned(),
+        format!("http://127.0.0.1:{otlp_port}"),
+    ));
+    // Export batches every 100 ms instead of 5 s.
+    env.push(("OTEL_BSP_SCHEDULE_DELAY".to_owned(), "100".to_owned()));
     let log_path = work.join("shoebox.log");
     let log = File::create(&log_path)
         .with_context(|| format!("could not create {}", log_path.display()))?;
@@ -86,6 +115,7 @@ fn with_server(
         .wait_healthy(Duration::from_secs(60))
         .and_then(|()| check_metrics(tools, port, work))
         .and_then(|()| check_logs(port, &log_path))
+        .and_then(|()| check_traces(port, &spans))
         .and_then(|()| alerts_end_to_end(tools, port, work, cluster));
     let stopped = server.terminate();
     if checked.is_err() {
@@ -140,6 +170,56 @@ fn check_logs(port: u16, log_path: &Path) -> Result<()> {
     )?;
     crate::ui::note(transcript.trim());
     Ok(())
+}
+
+/// A scrape's spans, as the OTLP receiver wrote them: one trace must hold
+/// the request (`http_request`), a use case (`use_case.*`) and a database
+/// call (`db`), each the child of the one before.
+fn check_traces(port: u16, spans: &Path) -> Result<()> {
+    let step = Step::start("OTLP traces: request → use case → database in one trace");
+    let found = http::get(port, "/metrics")
+        .map_err(anyhow::Error::from)
+        .and_then(|_| {
+            wait_for(
+                "no trace with a request, a use case and a database span",
+                Duration::from_secs(30),
+                || {
+                    let text = std::fs::read_to_string(spans).unwrap_or_default();
+                    let spans: Vec<serde_json::Value> = text
+                        .lines()
+                        .filter_map(|line| serde_json::from_str(line).ok())
+                        .collect();
+                    Ok(linked_trace(&spans))
+                },
+            )
+        });
+    finish(step, &found);
+    crate::ui::note(&format!(
+        "trace {} holds request, use case and database spans",
+        found?
+    ));
+    Ok(())
+}
+
+/// The id of a trace in which a `db` span's parent is a `use_case.*` span
+/// whose parent is an `http_request` span, all of service `shoebox`.
+fn linked_trace(spans: &[serde_json::Value]) -> Option<String> {
+    let parent = |span: &serde_json::Value| {
+        spans.iter().find(|candidate| {
+            candidate["span_id"] == span["parent_span_id"]
+                && candidate["trace_id"] == span["trace_id"]
+        })
+    };
+    spans
+        .iter()
+        .filter(|span| span["name"] == "db" && span["service"] == "shoebox")
+        .find_map(|db| {
+            let use_case = parent(db)?;
+            let request = parent(use_case)?;
+            (use_case["name"].as_str()?.starts_with("use_case.")
+                && request["name"] == "http_request")
+                .then(|| db["trace_id"].as_str().unwrap_or_default().to_owned())
+        })
 }
 
 /// A background process stopped (SIGTERM, then SIGKILL) when dropped.
@@ -519,6 +599,21 @@ mod tests {
             "{decoded}"
         );
         assert!(decoded.contains("https://x/alerts.md#a = ok"), "{decoded}");
+    }
+
+    #[test]
+    fn a_trace_must_link_request_use_case_and_database() {
+        let span = |id: &str, parent: &str, name: &str| serde_json::json!({"service": "shoebox", "trace_id": "t1", "span_id": id, "parent_span_id": parent, "name": name});
+        let linked = [
+            span("a", "", "http_request"),
+            span("b", "a", "use_case.operational_figures"),
+            span("c", "b", "db"),
+        ];
+        assert_eq!(linked_trace(&linked).as_deref(), Some("t1"));
+        let orphan = [span("b", "a", "use_case.readiness"), span("c", "b", "db")];
+        assert_eq!(linked_trace(&orphan), None);
+        let direct = [span("a", "", "http_request"), span("c", "a", "db")];
+        assert_eq!(linked_trace(&direct), None);
     }
 
     #[test]

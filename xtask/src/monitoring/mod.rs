@@ -10,7 +10,9 @@
 //! - live (`live`): a debug `shoebox serve` on a throwaway PostgreSQL; its
 //!   `/metrics` through `promtool check metrics`; a sign-up, sign-in, API
 //!   token and upload whose JSON log lines are checked for fields and
-//!   secrets (`log_check.py`); then Prometheus scraping it with the rules
+//!   secrets (`log_check.py`); the spans of a scrape, exported over OTLP to
+//!   a receiver on 127.0.0.1 (`otlp_receiver.py`), must hold the request,
+//!   a use case and database calls in one trace; then Prometheus scraping it with the rules
 //!   loaded (`for:` shortened in a copy) and Alertmanager mailing an
 //!   aiosmtpd on 127.0.0.1: the backup alert's mail must arrive (no backup
 //!   was ever made), and after PostgreSQL is stopped the 5xx alert's mail;
@@ -23,11 +25,13 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 
-use crate::prerequisites::{debian_program, python_tool};
+use crate::prerequisites::{debian_program, python_package, python_tool};
 use crate::project;
 
 /// The SMTP server the alert mails go to.
 const AIOSMTPD: &str = "aiosmtpd==1.4.6";
+/// The OpenTelemetry project's protobuf classes, for the OTLP receiver.
+const OPENTELEMETRY_PROTO: &str = "opentelemetry-proto==1.38.0";
 
 /// Where the monitoring files live, relative to the workspace root.
 pub(crate) const MONITORING: &str = "deploy/monitoring";
@@ -40,6 +44,8 @@ struct Tools {
     prometheus: PathBuf,
     alertmanager: PathBuf,
     aiosmtpd: PathBuf,
+    /// The venv's Python, with opentelemetry-proto.
+    python: PathBuf,
 }
 
 impl Tools {
@@ -50,6 +56,10 @@ impl Tools {
             amtool: debian_program("amtool", "prometheus-alertmanager")?,
             alertmanager: debian_program("prometheus-alertmanager", "prometheus-alertmanager")?,
             aiosmtpd: python_tool(AIOSMTPD, "aiosmtpd")?,
+            python: python_package(
+                OPENTELEMETRY_PROTO,
+                "opentelemetry.proto.collector.trace.v1.trace_service_pb2",
+            )?,
         })
     }
 }
@@ -70,6 +80,8 @@ mod tests {
 
     #[test]
     fn aiosmtpd_is_pinned() {
-        assert!(AIOSMTPD.contains("=="), "{AIOSMTPD}");
+        for requirement in [AIOSMTPD, OPENTELEMETRY_PROTO] {
+            assert!(requirement.contains("=="), "{requirement}");
+        }
     }
 }
