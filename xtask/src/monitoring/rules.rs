@@ -7,7 +7,7 @@ use std::process::Command;
 
 use anyhow::{Context, Result, bail};
 
-use super::{Tools, dir};
+use super::{MONITORING, Tools, dir};
 use crate::prerequisites::python_package;
 use crate::process::run_step;
 use crate::project;
@@ -50,8 +50,45 @@ pub(super) fn check(tools: &Tools) -> Result<()> {
             .args(["check-config", ALERTMANAGER])
             .current_dir(&monitoring),
     )?;
+    chart_mails_alike()?;
     dashboards_cover_spec()?;
     loki(&monitoring)
+}
+
+/// The chart's AlertmanagerConfig template.
+const CHART_ALERTMANAGER: &str = "deploy/helm/shoebox/templates/alertmanagerconfig.yaml";
+
+/// The chart's AlertmanagerConfig must write the same mail (subject and
+/// every line of the text) as `alertmanager.yml`.
+fn chart_mails_alike() -> Result<()> {
+    let plain = read(&dir().join(ALERTMANAGER))?;
+    let chart = read(&project::root().join(CHART_ALERTMANAGER))?;
+    let subject = plain
+        .lines()
+        .find_map(|line| line.trim().strip_prefix("Subject:"))
+        .map(str::trim)
+        .context("alertmanager.yml sets no Subject header")?;
+    let text_lines: Vec<&str> = plain
+        .lines()
+        .skip_while(|line| !line.trim().starts_with("text:"))
+        .skip(1)
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .collect();
+    if text_lines.is_empty() {
+        bail!("alertmanager.yml has no mail text");
+    }
+    let missing: Vec<&str> = std::iter::once(subject)
+        .chain(text_lines)
+        .filter(|line| !chart.contains(line))
+        .collect();
+    if !missing.is_empty() {
+        bail!(
+            "{CHART_ALERTMANAGER} does not write the mail of {MONITORING}/{ALERTMANAGER}; missing: {}",
+            missing.join(" | ")
+        );
+    }
+    Ok(())
 }
 
 /// What the dashboards must show (SPEC §10): traffic, errors, latency, jobs,
@@ -226,6 +263,11 @@ mod tests {
     #[test]
     fn the_shipped_dashboards_cover_spec_10() {
         dashboards_cover_spec().unwrap();
+    }
+
+    #[test]
+    fn the_chart_mails_like_the_plain_config() {
+        chart_mails_alike().unwrap();
     }
 
     #[test]
