@@ -115,7 +115,7 @@ fn with_server(
         .wait_healthy(Duration::from_secs(60))
         .and_then(|()| check_metrics(tools, port, work))
         .and_then(|()| check_logs(port, &log_path))
-        .and_then(|()| check_traces(port, &spans))
+        .and_then(|()| super::traces::check(port, &spans))
         .and_then(|()| alerts_end_to_end(tools, port, work, cluster));
     let stopped = server.terminate();
     if checked.is_err() {
@@ -172,56 +172,6 @@ fn check_logs(port: u16, log_path: &Path) -> Result<()> {
     Ok(())
 }
 
-/// A scrape's spans, as the OTLP receiver wrote them: one trace must hold
-/// the request (`http_request`), a use case (`use_case.*`) and a database
-/// call (`db`), each the child of the one before.
-fn check_traces(port: u16, spans: &Path) -> Result<()> {
-    let step = Step::start("OTLP traces: request → use case → database in one trace");
-    let found = http::get(port, "/metrics")
-        .map_err(anyhow::Error::from)
-        .and_then(|_| {
-            wait_for(
-                "no trace with a request, a use case and a database span",
-                Duration::from_secs(30),
-                || {
-                    let text = std::fs::read_to_string(spans).unwrap_or_default();
-                    let spans: Vec<serde_json::Value> = text
-                        .lines()
-                        .filter_map(|line| serde_json::from_str(line).ok())
-                        .collect();
-                    Ok(linked_trace(&spans))
-                },
-            )
-        });
-    finish(step, &found);
-    crate::ui::note(&format!(
-        "trace {} holds request, use case and database spans",
-        found?
-    ));
-    Ok(())
-}
-
-/// The id of a trace in which a `db` span's parent is a `use_case.*` span
-/// whose parent is an `http_request` span, all of service `shoebox`.
-fn linked_trace(spans: &[serde_json::Value]) -> Option<String> {
-    let parent = |span: &serde_json::Value| {
-        spans.iter().find(|candidate| {
-            candidate["span_id"] == span["parent_span_id"]
-                && candidate["trace_id"] == span["trace_id"]
-        })
-    };
-    spans
-        .iter()
-        .filter(|span| span["name"] == "db" && span["service"] == "shoebox")
-        .find_map(|db| {
-            let use_case = parent(db)?;
-            let request = parent(use_case)?;
-            (use_case["name"].as_str()?.starts_with("use_case.")
-                && request["name"] == "http_request")
-                .then(|| db["trace_id"].as_str().unwrap_or_default().to_owned())
-        })
-}
-
 /// A background process stopped (SIGTERM, then SIGKILL) when dropped.
 struct Daemon {
     child: Child,
@@ -252,7 +202,7 @@ impl Drop for Daemon {
 }
 
 /// Polls `check` until it yields, failing after `timeout` with `what`.
-fn wait_for<T>(
+pub(super) fn wait_for<T>(
     what: &str,
     timeout: Duration,
     mut check: impl FnMut() -> Result<Option<T>>,
@@ -420,10 +370,10 @@ fn alerts_end_to_end(
     let backup_mail = wait_for(
         "no mail for ShoeboxBackupMissing",
         Duration::from_secs(90),
-        || find_mail(&mail, "ShoeboxBackupMissing"),
+        || super::mail::find(&mail, "ShoeboxBackupMissing"),
     );
     finish(step, &backup_mail);
-    check_mail(&backup_mail?, "ShoeboxBackupMissing", "No Shoebox backup")?;
+    super::mail::check(&backup_mail?, "ShoeboxBackupMissing", "No Shoebox backup")?;
 
     let step = Step::start("PostgreSQL stopped → 5xx answers → the 5xx alert's mail");
     let stopped = cluster.take().map_or(Ok(()), Cluster::stop);
@@ -436,82 +386,22 @@ fn alerts_end_to_end(
                 for _ in 0..10 {
                     let _ = http::get(app_port, "/readyz");
                 }
-                find_mail(&mail, "ShoeboxHigh5xxRatio")
+                super::mail::find(&mail, "ShoeboxHigh5xxRatio")
             },
         )
     });
     finish(step, &errors_mail);
-    check_mail(&errors_mail?, "ShoeboxHigh5xxRatio", "fail with a 5xx")?;
+    super::mail::check(&errors_mail?, "ShoeboxHigh5xxRatio", "fail with a 5xx")?;
 
     dashboards_query(prometheus_port)
 }
 
-fn finish<T>(step: Step, outcome: &Result<T>) {
+pub(super) fn finish<T>(step: Step, outcome: &Result<T>) {
     if outcome.is_ok() {
         step.done();
     } else {
         step.failed();
     }
-}
-
-/// The text of the first mail in the Maildir whose subject fires `alert`.
-fn find_mail(maildir: &Path, alert: &str) -> Result<Option<String>> {
-    let new = maildir.join("new");
-    let Ok(entries) = std::fs::read_dir(&new) else {
-        return Ok(None);
-    };
-    for entry in entries {
-        let text = std::fs::read_to_string(entry?.path())?;
-        let message = decode_mail(&text);
-        if message.contains(&format!("Subject: [FIRING] {alert}")) {
-            return Ok(Some(message));
-        }
-    }
-    Ok(None)
-}
-
-/// Unfolds the headers and undoes quoted-printable, so the text reads as sent.
-fn decode_mail(raw: &str) -> String {
-    let text = raw
-        .replace("\r\n", "\n")
-        .replace("\n ", " ")
-        .replace("=\n", "");
-    let bytes = text.as_bytes();
-    let mut decoded = Vec::with_capacity(bytes.len());
-    let mut index = 0;
-    while index < bytes.len() {
-        if bytes[index] == b'='
-            && let Some(hex) = text.get(index + 1..index + 3)
-            && let Ok(byte) = u8::from_str_radix(hex, 16)
-        {
-            decoded.push(byte);
-            index += 3;
-            continue;
-        }
-        decoded.push(bytes[index]);
-        index += 1;
-    }
-    String::from_utf8_lossy(&decoded).into_owned()
-}
-
-/// The mail names the alert, what broke and the runbook.
-fn check_mail(message: &str, alert: &str, summary: &str) -> Result<()> {
-    let runbook = format!(
-        "What to do: https://github.com/shoebox-photos/shoebox/blob/main/docs/operations/alerts.md#{}",
-        alert.to_lowercase()
-    );
-    for expected in [
-        summary,
-        "What broke:",
-        runbook.as_str(),
-        "To: maintainers@example.org",
-    ] {
-        if !message.contains(expected) {
-            bail!("the mail for {alert} lacks `{expected}`:\n{message}");
-        }
-    }
-    crate::ui::note(&format!("mail received for {alert}, naming its runbook"));
-    Ok(())
 }
 
 /// Every panel's query of every dashboard, run by Prometheus: any error fails.
@@ -588,32 +478,6 @@ mod tests {
         let config = alertmanager_for_the_test(&shipped, 2525).unwrap();
         assert!(config.contains("smtp_smarthost: 127.0.0.1:2525"));
         assert!(config.contains("smtp_require_tls: false"));
-    }
-
-    #[test]
-    fn mail_is_unfolded_and_decoded() {
-        let raw = "Subject: [FIRING] A:\r\n long summary\r\n\r\nWhat to do: https://x/a=\r\nlerts.md#a =3D ok\r\n";
-        let decoded = decode_mail(raw);
-        assert!(
-            decoded.contains("Subject: [FIRING] A: long summary"),
-            "{decoded}"
-        );
-        assert!(decoded.contains("https://x/alerts.md#a = ok"), "{decoded}");
-    }
-
-    #[test]
-    fn a_trace_must_link_request_use_case_and_database() {
-        let span = |id: &str, parent: &str, name: &str| serde_json::json!({"service": "shoebox", "trace_id": "t1", "span_id": id, "parent_span_id": parent, "name": name});
-        let linked = [
-            span("a", "", "http_request"),
-            span("b", "a", "use_case.operational_figures"),
-            span("c", "b", "db"),
-        ];
-        assert_eq!(linked_trace(&linked).as_deref(), Some("t1"));
-        let orphan = [span("b", "a", "use_case.readiness"), span("c", "b", "db")];
-        assert_eq!(linked_trace(&orphan), None);
-        let direct = [span("a", "", "http_request"), span("c", "a", "db")];
-        assert_eq!(linked_trace(&direct), None);
     }
 
     #[test]

@@ -19,7 +19,9 @@
 //!   finally every dashboard panel's query runs against that Prometheus.
 
 mod live;
+mod mail;
 mod rules;
+mod traces;
 
 use std::path::PathBuf;
 
