@@ -22,7 +22,7 @@ const HELM_PYTHON_SDK: &str = "helm-python-sdk==0.2.2";
 /// Kubernetes' JSON schemas, offline, with a strict mode.
 const KUBERNETES_VALIDATE: &str = "kubernetes-validate==1.37.0";
 /// The rendered manifests are YAML.
-const PYYAML: &str = "PyYAML==6.0.4";
+pub(crate) const PYYAML: &str = "PyYAML==6.0.4";
 
 /// The chart, relative to the workspace root.
 pub(crate) const CHART: &str = "deploy/helm/shoebox";

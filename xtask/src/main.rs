@@ -19,6 +19,7 @@ mod http;
 mod image;
 mod lint;
 mod migration_lint;
+mod monitoring;
 mod prerequisites;
 mod process;
 mod project;
@@ -90,6 +91,10 @@ enum Task {
     /// Render, lint and validate the Helm chart for every values file, and
     /// check what it must guarantee (also part of `test`).
     Helm,
+    /// Alerts, metrics, logs and dashboards against the real tools: promtool
+    /// and amtool checks, then Prometheus, Alertmanager and an SMTP server
+    /// alerting on a running shoebox (also part of `test`).
+    Monitoring,
     /// Static checks of the delivery files: GitHub workflows (actionlint),
     /// compose.yaml, skaffold.yaml, the Tiltfile (also part of `test`).
     DeployLint,
@@ -112,6 +117,7 @@ fn main() -> ExitCode {
         Task::Helm => helm::run(),
         Task::Smoke(flags) => smoke::run(&flags),
         Task::Compat => compat::run(),
+        Task::Monitoring => monitoring::run(),
         Task::Codegen { check: false } => web::codegen(),
         Task::Codegen { check: true } => web::check_codegen(),
     };

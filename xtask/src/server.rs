@@ -26,10 +26,28 @@ impl Server {
     /// process) listening on 127.0.0.1:`port`, with `env` added to this
     /// process's environment. Its output goes to the terminal.
     pub(crate) fn spawn(binary: &Path, port: u16, env: &[(String, String)]) -> Result<Self> {
-        let child = Command::new(binary)
+        Self::spawn_with_output(binary, port, env, None)
+    }
+
+    /// [`Server::spawn`], its standard output and error going to `log`
+    /// (the log lines) when given.
+    pub(crate) fn spawn_with_output(
+        binary: &Path,
+        port: u16,
+        env: &[(String, String)],
+        log: Option<std::fs::File>,
+    ) -> Result<Self> {
+        let mut command = Command::new(binary);
+        command
             .args(["serve", "--with-worker"])
             .envs(env.iter().map(|(name, value)| (name, value)))
-            .stdin(Stdio::null())
+            .stdin(Stdio::null());
+        if let Some(log) = log {
+            command
+                .stdout(log.try_clone().context("could not share the log file")?)
+                .stderr(log);
+        }
+        let child = command
             .spawn()
             .with_context(|| format!("could not start `{} serve`", binary.display()))?;
         Ok(Self {

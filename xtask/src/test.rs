@@ -7,7 +7,8 @@
 //! `target/tools/venv`) as `SHOEBOX_TEST_MOTO_SERVER`.
 //! Output streams as it comes; cargo's own colour detection applies.
 //! The web app's linter, component tests, generated-types check and
-//! end-to-end tests in Chromium (`cargo xtask e2e`) run first.
+//! end-to-end tests in Chromium (`cargo xtask e2e`) run first, then the
+//! chart, delivery and monitoring checks (`cargo xtask monitoring`).
 
 use std::path::Path;
 
@@ -43,6 +44,7 @@ pub(crate) fn run(flags: &Flags) -> Result<()> {
     web_checks()?;
     crate::helm::run()?;
     crate::deploy_lint::run()?;
+    crate::monitoring::run()?;
     prerequisites::postgres()?;
     let moto_server = prerequisites::python_tool(MOTO_REQUIREMENT, "moto_server")?;
     crate::ui::note(&format!("{TEST_MOTO_SERVER}={}", moto_server.display()));

@@ -180,6 +180,8 @@ pub fn main() -> ExitCode {
         return ExitCode::from(2);
     }
     let outcome = actix_web::rt::System::new().block_on(commands::run(cli.command, settings));
+    // Traces still batched go out before the process ends.
+    shoebox_telemetry::shutdown();
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {

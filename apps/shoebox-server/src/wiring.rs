@@ -18,7 +18,7 @@ use shoebox_application::{
 };
 use shoebox_crypto::{AgeDecryptor, AgeEncryptor, Argon2PasswordHasher};
 use shoebox_domain::jobs::PurgePolicy;
-use shoebox_http::{HttpState, ListingCache, UseCases};
+use shoebox_http::{HttpMetrics, HttpState, ListingCache, UseCases};
 use shoebox_imaging::{MetadataLocationScrubber, RasterImageProcessor, StreamingImageInspector};
 use shoebox_object_store::ObjectStoreBlobStore;
 use shoebox_ports::{
@@ -29,7 +29,7 @@ use shoebox_ports::{
 };
 use shoebox_postgres::{
     DatabaseSettings, PostgresAlbumRepository, PostgresApiTokenRepository, PostgresArchive,
-    PostgresAuditRepository, PostgresDatabase, PostgresExportRepository,
+    PostgresAuditRepository, PostgresDatabase, PostgresDatabaseMonitor, PostgresExportRepository,
     PostgresInvitationRepository, PostgresJobQueue, PostgresLoginThrottleRepository,
     PostgresMaintenanceRepository, PostgresPhotoRepository, PostgresSchemaInspector,
     PostgresSessionRepository, PostgresShareLinkRepository, PostgresUserRepository,
@@ -162,9 +162,12 @@ impl Application {
                 &settings.auth,
                 auditor.clone(),
             )),
-            operations: Arc::new(OperationsService::new(Arc::new(
-                PostgresSchemaInspector::new(&database),
-            ))),
+            operations: Arc::new(OperationsService::new(
+                Arc::new(PostgresSchemaInspector::new(&database)),
+                Arc::new(PostgresDatabaseMonitor::new(&database)),
+                Arc::clone(&job_queue),
+                Arc::clone(&clock),
+            )),
             photos: Arc::new(PhotoService::new(
                 photo_stores.clone(),
                 settings.photos.clone(),
@@ -319,6 +322,7 @@ impl Application {
             listings: ListingCache::new(
                 settings.http.listing_cache_mib.saturating_mul(1024 * 1024),
             ),
+            metrics: HttpMetrics::default(),
         }
     }
 }

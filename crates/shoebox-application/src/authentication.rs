@@ -116,6 +116,7 @@ impl AuthenticationService {
 
 #[async_trait]
 impl Authentication for AuthenticationService {
+    #[tracing::instrument(name = "use_case.sign_up", skip_all)]
     async fn sign_up(&self, command: SignUp) -> Result<SignedIn, SignUpError> {
         let (role, invitation) = self.admission(&command).await?;
         let password_hash = self
@@ -145,6 +146,7 @@ impl Authentication for AuthenticationService {
         Ok(self.open_session(user, command.client).await?)
     }
 
+    #[tracing::instrument(name = "use_case.log_in", skip_all)]
     async fn log_in(&self, command: LogIn) -> Result<SignedIn, LogInError> {
         let account_key = ThrottleKey::account(&command.email);
         let mut keys = vec![account_key.clone()];
@@ -184,6 +186,7 @@ impl Authentication for AuthenticationService {
         Ok(self.open_session(credentials.user, command.client).await?)
     }
 
+    #[tracing::instrument(name = "use_case.authenticate_session", skip_all)]
     async fn authenticate_session(
         &self,
         secret: SecretToken,
@@ -208,6 +211,7 @@ impl Authentication for AuthenticationService {
         Ok(Actor { user, credential })
     }
 
+    #[tracing::instrument(name = "use_case.authenticate_api_token", skip_all)]
     async fn authenticate_api_token(
         &self,
         secret: SecretToken,

@@ -5,12 +5,28 @@
 //! target, message and the fields of the enclosing spans, such as the request
 //! id, so Loki can index them), human-readable lines in development.
 //!
+//! When `OTEL_EXPORTER_OTLP_ENDPOINT` is set, spans (requests, use cases,
+//! database calls) are also exported as OpenTelemetry traces over OTLP
+//! (HTTP/protobuf to `$OTEL_EXPORTER_OTLP_ENDPOINT/v1/traces`; the standard
+//! `OTEL_*` variables apply, such as `OTEL_BSP_SCHEDULE_DELAY`).
+//!
 //! Architecture Invariant: this crate depends on no other Shoebox crate; any
 //! crate may depend on it to emit telemetry. It never decides *what* to log,
 //! only *how*, and secrets never reach it because their types redact
 //! themselves (`secrecy`, redacting `Debug` impls in the domain).
 
-use std::io;
+use std::{
+    io,
+    sync::{
+        Once, OnceLock,
+        atomic::{AtomicU64, Ordering},
+    },
+};
+
+use opentelemetry::trace::TracerProvider as _;
+use opentelemetry_sdk::trace::{SdkTracer, SdkTracerProvider};
+use tracing_opentelemetry::OpenTelemetryLayer;
+use tracing_subscriber::registry::LookupSpan;
 
 use tracing_subscriber::{
     EnvFilter, fmt::MakeWriter, layer::SubscriberExt, util::SubscriberInitExt,
@@ -59,9 +75,98 @@ impl LogSettings {
     }
 }
 
-/// Installs the global subscriber, writing to standard error.
+/// Panics of this process so far. A process-wide count because the panic
+/// hook is process-wide too; `/metrics` reports it as `shoebox_panics_total`.
+static PANICS: AtomicU64 = AtomicU64::new(0);
+static PANIC_HOOK: Once = Once::new();
+
+/// How many panics this process has seen since [`init`] installed the hook.
+pub fn panics() -> u64 {
+    PANICS.load(Ordering::Relaxed)
+}
+
+/// Counts every panic and logs it as one `error` event with target
+/// `shoebox::panic` (the Loki rule for panics matches it), instead of the
+/// default hook's plain text, which would break the JSON lines.
+fn install_panic_hook() {
+    PANIC_HOOK.call_once(|| {
+        std::panic::set_hook(Box::new(|info| {
+            PANICS.fetch_add(1, Ordering::Relaxed);
+            let payload = info
+                .payload()
+                .downcast_ref::<&str>()
+                .map(|text| (*text).to_owned())
+                .or_else(|| info.payload().downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "(no message)".to_owned());
+            let location = info
+                .location()
+                .map(|location| format!("{}:{}", location.file(), location.line()))
+                .unwrap_or_default();
+            tracing::error!(target: "shoebox::panic", panic = %payload, location = %location, "panic");
+        }));
+    });
+}
+
+/// Installs the global subscriber, writing to standard error, and the panic hook.
 pub fn init(settings: &LogSettings) -> anyhow::Result<()> {
-    install(settings, io::stderr)
+    install(settings, io::stderr)?;
+    install_panic_hook();
+    Ok(())
+}
+
+/// The standard variable that turns trace export on.
+pub const OTLP_ENDPOINT_VARIABLE: &str = "OTEL_EXPORTER_OTLP_ENDPOINT";
+
+/// The tracer provider, kept for [`shutdown`] (it flushes what is batched).
+static TRACER_PROVIDER: OnceLock<SdkTracerProvider> = OnceLock::new();
+
+/// The OpenTelemetry layer when `OTEL_EXPORTER_OTLP_ENDPOINT` is set.
+fn trace_layer<S>() -> anyhow::Result<Option<OpenTelemetryLayer<S, SdkTracer>>>
+where
+    S: tracing::Subscriber + for<'span> LookupSpan<'span>,
+{
+    let endpoint = std::env::var(OTLP_ENDPOINT_VARIABLE)
+        .ok()
+        .filter(|value| !value.trim().is_empty());
+    let Some(endpoint) = endpoint else {
+        return Ok(None);
+    };
+    url_is_http(&endpoint)?;
+    let exporter = opentelemetry_otlp::SpanExporter::builder()
+        .with_http()
+        .build()
+        .map_err(|error| {
+            anyhow::anyhow!("{OTLP_ENDPOINT_VARIABLE}: could not set up the OTLP exporter: {error}")
+        })?;
+    let provider = SdkTracerProvider::builder()
+        .with_batch_exporter(exporter)
+        .with_resource(
+            opentelemetry_sdk::Resource::builder()
+                .with_service_name("shoebox")
+                .build(),
+        )
+        .build();
+    let tracer = provider.tracer("shoebox");
+    let _ = TRACER_PROVIDER.set(provider);
+    Ok(Some(tracing_opentelemetry::layer().with_tracer(tracer)))
+}
+
+/// A clear error for an endpoint that is not an `http(s)://` URL.
+fn url_is_http(endpoint: &str) -> anyhow::Result<()> {
+    if endpoint.starts_with("http://") || endpoint.starts_with("https://") {
+        Ok(())
+    } else {
+        anyhow::bail!(
+            "{OTLP_ENDPOINT_VARIABLE} must be an http:// or https:// URL, not {endpoint:?}"
+        )
+    }
+}
+
+/// Exports the spans still batched; call before the process exits.
+pub fn shutdown() {
+    if let Some(provider) = TRACER_PROVIDER.get() {
+        let _ = provider.shutdown();
+    }
 }
 
 /// Installs the global subscriber with any writer (tests capture output this way).
@@ -70,7 +175,9 @@ where
     W: for<'w> MakeWriter<'w> + Send + Sync + 'static,
 {
     let filter = settings.filter()?;
-    let registry = tracing_subscriber::registry().with(filter);
+    let registry = tracing_subscriber::registry()
+        .with(filter)
+        .with(trace_layer()?);
     let result = match settings.format {
         LogFormat::Json => registry
             .with(
@@ -138,6 +245,27 @@ mod tests {
         assert_eq!(line["span"]["route"], "/healthz");
         assert!(line["timestamp"].is_string());
         assert!(line["target"].is_string());
+    }
+
+    #[test]
+    fn panics_are_counted_once_the_hook_is_installed() {
+        install_panic_hook();
+        let before = panics();
+        // The hook logs on the panicking thread: a thread-local subscriber
+        // that drops everything keeps the event out of the other tests' capture.
+        let outcome =
+            tracing::subscriber::with_default(tracing::subscriber::NoSubscriber::default(), || {
+                std::panic::catch_unwind(|| panic!("on purpose"))
+            });
+        assert!(outcome.is_err());
+        assert_eq!(panics(), before + 1);
+    }
+
+    #[test]
+    fn an_endpoint_must_be_an_http_url() {
+        assert!(url_is_http("http://127.0.0.1:4318").is_ok());
+        let error = url_is_http("127.0.0.1:4318").unwrap_err().to_string();
+        assert!(error.contains(OTLP_ENDPOINT_VARIABLE), "{error}");
     }
 
     #[test]

@@ -39,6 +39,7 @@ use actix_web::{
 
 pub use docs::openapi_document;
 pub use listings::ListingCache;
+pub use metrics::HttpMetrics;
 pub use problem::Problem;
 pub use settings::HttpSettings;
 pub use state::{BuildInfo, HttpState, UseCases};
@@ -77,7 +78,9 @@ pub fn app_with_web_app(
     let json_limit = state.settings.json_body_limit_bytes;
     let version = state.build.version.clone();
     let headers = middleware::security_headers(&state.settings);
+    let metrics = web::Data::new(state.metrics.clone());
     App::new()
+        .app_data(metrics)
         .app_data(web::Data::new(state))
         .app_data(web::Data::new(web_app))
         .app_data(problem::json_config(json_limit))

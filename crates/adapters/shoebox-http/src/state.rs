@@ -7,7 +7,7 @@ use shoebox_ports::inbound::{
     BackupAdministration, DataExports, JobAdministration, Operations, Photos, Sharing,
 };
 
-use crate::{HttpSettings, ListingCache};
+use crate::{HttpMetrics, HttpSettings, ListingCache};
 
 /// The use cases the HTTP adapter drives.
 #[derive(Clone)]
@@ -52,4 +52,6 @@ pub struct HttpState {
     pub session_cookie_max_age: Duration,
     /// Album pages as sent, by tag.
     pub listings: ListingCache,
+    /// Requests and latencies of this process, for `/metrics`.
+    pub metrics: HttpMetrics,
 }

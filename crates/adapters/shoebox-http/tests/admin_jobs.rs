@@ -102,6 +102,7 @@ async fn service(
         },
         session_cookie_max_age: Duration::from_secs(3600),
         listings: shoebox_http::ListingCache::new(0),
+        metrics: shoebox_http::HttpMetrics::default(),
     };
     test::init_service(app(state)).await
 }

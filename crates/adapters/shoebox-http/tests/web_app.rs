@@ -52,7 +52,13 @@ async fn service(
             authentication: Arc::new(MockAuthentication::new()),
             accounts: Arc::new(MockAccounts::new()),
             administration: Arc::new(MockAdministration::new()),
-            operations: Arc::new(MockOperations::new()),
+            operations: Arc::new({
+                let mut operations = MockOperations::new();
+                operations
+                    .expect_figures()
+                    .returning(shoebox_ports::inbound::OperationalFigures::default);
+                operations
+            }),
             jobs: Arc::new(MockJobAdministration::new()),
             photos: Arc::new(MockPhotos::new()),
             albums: Arc::new(MockAlbums::new()),
@@ -77,6 +83,7 @@ async fn service(
         },
         session_cookie_max_age: Duration::from_secs(3600),
         listings: ListingCache::new(0),
+        metrics: shoebox_http::HttpMetrics::default(),
     };
     test::init_service(app_with_web_app(state, web_app)).await
 }

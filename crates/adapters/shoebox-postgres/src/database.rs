@@ -66,9 +66,31 @@ impl PostgresDatabase {
         &self.album_pages
     }
 
+    /// The pool's figures (sizes and waiters), without touching the database.
+    pub(crate) fn pool_status(&self) -> shoebox_ports::outbound::PoolStatus {
+        let status = self.pool.status();
+        let count = |value: usize| u64::try_from(value).unwrap_or(u64::MAX);
+        shoebox_ports::outbound::PoolStatus {
+            size: count(status.size),
+            idle: count(status.available),
+            max_size: count(status.max_size),
+            waiting: count(status.waiting),
+        }
+    }
+
     /// Runs `work` on a pooled connection, on a blocking thread, and names
-    /// the operation in any error (never the URL).
+    /// the operation in any error (never the URL). Each call is a `db` span
+    /// (named by `operation`), so traces show the database under the use case.
     pub(crate) async fn run<R, F>(&self, operation: &'static str, work: F) -> anyhow::Result<R>
+    where
+        F: FnOnce(&mut PgConnection) -> QueryResult<R> + Send + 'static,
+        R: Send + 'static,
+    {
+        let span = tracing::info_span!("db", db.system = "postgresql", db.operation = operation);
+        tracing::Instrument::instrument(self.run_unobserved(operation, work), span).await
+    }
+
+    async fn run_unobserved<R, F>(&self, operation: &'static str, work: F) -> anyhow::Result<R>
     where
         F: FnOnce(&mut PgConnection) -> QueryResult<R> + Send + 'static,
         R: Send + 'static,

@@ -29,9 +29,9 @@ pub use archive::PostgresArchive;
 pub use database::PostgresDatabase;
 pub use repositories::{
     PostgresAlbumRepository, PostgresApiTokenRepository, PostgresAuditRepository,
-    PostgresExportRepository, PostgresInvitationRepository, PostgresJobQueue,
-    PostgresLoginThrottleRepository, PostgresMaintenanceRepository, PostgresPhotoRepository,
-    PostgresScheduleLedger, PostgresSchemaInspector, PostgresSessionRepository,
-    PostgresShareLinkRepository, PostgresUserRepository,
+    PostgresDatabaseMonitor, PostgresExportRepository, PostgresInvitationRepository,
+    PostgresJobQueue, PostgresLoginThrottleRepository, PostgresMaintenanceRepository,
+    PostgresPhotoRepository, PostgresScheduleLedger, PostgresSchemaInspector,
+    PostgresSessionRepository, PostgresShareLinkRepository, PostgresUserRepository,
 };
 pub use settings::DatabaseSettings;

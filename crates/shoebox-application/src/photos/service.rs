@@ -107,6 +107,7 @@ pub(super) fn describe(photo: &Photo, file: PhotoFile) -> Option<FileDescriptor>
 
 #[async_trait]
 impl Photos for PhotoService {
+    #[tracing::instrument(name = "use_case.begin_upload", skip_all)]
     async fn begin_upload(
         &self,
         actor: Actor,
@@ -152,6 +153,7 @@ impl Photos for PhotoService {
         })))
     }
 
+    #[tracing::instrument(name = "use_case.complete_upload", skip_all)]
     async fn complete_upload(
         &self,
         actor: Actor,
@@ -216,6 +218,7 @@ impl Photos for PhotoService {
         self.delete_staged(&staged).await;
     }
 
+    #[tracing::instrument(name = "use_case.list", skip_all)]
     async fn list(
         &self,
         actor: Actor,
@@ -228,6 +231,7 @@ impl Photos for PhotoService {
             .await
     }
 
+    #[tracing::instrument(name = "use_case.get", skip_all)]
     async fn get(&self, actor: Actor, id: PhotoId) -> Result<Photo, PhotoNotFound> {
         let viewer = actor.user.id;
         let photo = self.stores.photos.find_visible(id, viewer).await?;
@@ -254,6 +258,7 @@ impl Photos for PhotoService {
         }
     }
 
+    #[tracing::instrument(name = "use_case.delete", skip_all)]
     async fn delete(&self, actor: Actor, id: PhotoId) -> Result<(), DeletePhotoError> {
         let owner = actor.user.id;
         match self.stores.photos.delete(id, owner).await? {

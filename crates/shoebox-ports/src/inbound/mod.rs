@@ -15,7 +15,7 @@ pub use backups::{
     BackupAdminError, BackupAdministration, BackupListing, BackupOverview, BackupStatus,
 };
 pub use jobs::JobAdministration;
-pub use operations::{NotReady, Operations};
+pub use operations::{NotReady, OperationalFigures, Operations};
 pub use photos::{
     Albums, CreateAlbum, CreatedShareLink, FileBytes, FileDescriptor, PhotoUpload, Photos,
     ReadFileError, Sharing, StagedPhoto, UploadedPhoto,

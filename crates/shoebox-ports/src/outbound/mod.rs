@@ -31,7 +31,7 @@ pub use photos::{
 };
 pub use privacy::{AuditRepository, ExportRepository, InsertExportError, ZipBuilder, ZipPacker};
 pub use storage::{BlobError, BlobRead, BlobStore, BlobWriter, ByteStream, ObjectMetaStream};
-pub use system::{Clock, SchemaInspector, SchemaState, SystemClock};
+pub use system::{Clock, DatabaseMonitor, PoolStatus, SchemaInspector, SchemaState, SystemClock};
 
 #[cfg(feature = "mock")]
 pub use accounts::{
@@ -51,4 +51,4 @@ pub use privacy::{MockAuditRepository, MockExportRepository, MockZipBuilder, Moc
 #[cfg(feature = "mock")]
 pub use storage::{MockBlobStore, MockBlobWriter};
 #[cfg(feature = "mock")]
-pub use system::{MockClock, MockSchemaInspector};
+pub use system::{MockClock, MockDatabaseMonitor, MockSchemaInspector};

@@ -42,3 +42,28 @@ pub trait SchemaInspector: Send + Sync {
     /// Errors: only unexpected ones (database unreachable, ...).
     async fn schema_state(&self) -> anyhow::Result<SchemaState>;
 }
+
+/// The connection pool as it stands now.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PoolStatus {
+    /// Connections open, in use or idle.
+    pub size: u64,
+    /// Idle connections ready to hand out.
+    pub idle: u64,
+    /// The most connections the pool opens.
+    pub max_size: u64,
+    /// Callers waiting for a connection.
+    pub waiting: u64,
+}
+
+/// Figures of the database for monitoring (`/metrics`).
+#[cfg_attr(feature = "mock", mockall::automock)]
+#[async_trait]
+pub trait DatabaseMonitor: Send + Sync {
+    /// The pool's state; never touches the database.
+    fn pool_status(&self) -> PoolStatus;
+
+    /// Bytes of photos (originals and variants) the store holds, as recorded.
+    /// Errors: only unexpected ones (database unreachable, ...).
+    async fn stored_bytes(&self) -> anyhow::Result<u64>;
+}

@@ -12,7 +12,10 @@ use actix_web::{
 };
 use tracing::Instrument;
 
-use crate::problem::{PROBLEM_CONTENT_TYPE, Problem};
+use crate::{
+    HttpMetrics,
+    problem::{PROBLEM_CONTENT_TYPE, Problem},
+};
 
 pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -41,7 +44,8 @@ fn request_id_for(req: &ServiceRequest) -> String {
 }
 
 /// Wraps each request in a span carrying its id and route, returns the id in
-/// `X-Request-Id`, and logs one line when the response is ready. Paths are
+/// `X-Request-Id`, logs one line when the response is ready, and counts it
+/// (with its latency) in the [`HttpMetrics`]. Paths are
 /// logged as their route pattern, never raw: raw paths can hold secrets
 /// (share-link tokens).
 pub async fn request_context(
@@ -54,6 +58,7 @@ pub async fn request_context(
         .match_pattern()
         .unwrap_or_else(|| "unmatched".to_owned());
     let method = req.method().to_string();
+    let metrics = req.app_data::<actix_web::web::Data<HttpMetrics>>().cloned();
     let span = tracing::info_span!("http_request", request_id = %request_id, method = %method, route = %route);
 
     // Handler errors arrive here as responses; only middleware errors are `Err`.
@@ -65,6 +70,10 @@ pub async fn request_context(
         Ok(response) => response.map_into_boxed_body(),
         Err(error) => {
             span.in_scope(|| tracing::warn!(error = %error, "request failed in middleware"));
+            if let Some(metrics) = &metrics {
+                let status = error.as_response_error().status_code().as_u16();
+                metrics.record(&route, &method, status, started.elapsed().as_secs_f64());
+            }
             return Err(error);
         }
     };
@@ -72,8 +81,23 @@ pub async fn request_context(
         response.headers_mut().insert(REQUEST_ID_HEADER, value);
     }
     let status = response.status().as_u16();
-    let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
-    span.in_scope(|| tracing::info!(status, latency_ms, "request completed"));
+    let elapsed = started.elapsed().as_secs_f64();
+    if let Some(metrics) = &metrics {
+        metrics.record(&route, &method, status, elapsed);
+    }
+    let latency_ms = elapsed * 1000.0;
+    // The line carries its own request_id, route and method (not only the
+    // span's), so Loki sees one flat object per request.
+    span.in_scope(|| {
+        tracing::info!(
+            request_id = %request_id,
+            route = %route,
+            method = %method,
+            status,
+            latency_ms,
+            "request completed"
+        );
+    });
     Ok(response)
 }
 

@@ -57,8 +57,15 @@ pub async fn metrics(state: web::Data<HttpState>) -> Result<HttpResponse, Proble
             None
         }
     };
-    let text = crate::metrics::render(&state.build, backups.as_ref())
-        .map_err(|error| Problem::internal(anyhow::Error::new(error)))?;
+    let figures = state.use_cases.operations.figures().await;
+    let text = crate::metrics::render(&crate::metrics::Scrape {
+        build: &state.build,
+        http: &state.metrics,
+        panics: shoebox_telemetry::panics(),
+        figures: &figures,
+        backups: backups.as_ref(),
+    })
+    .map_err(|error| Problem::internal(anyhow::Error::new(error)))?;
     Ok(HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4; charset=utf-8")
         .body(text))

@@ -24,7 +24,7 @@ pub use jobs::{PostgresJobQueue, PostgresScheduleLedger};
 pub use login_throttle::PostgresLoginThrottleRepository;
 pub use maintenance::PostgresMaintenanceRepository;
 pub use photos::PostgresPhotoRepository;
-pub use schema_inspector::PostgresSchemaInspector;
+pub use schema_inspector::{PostgresDatabaseMonitor, PostgresSchemaInspector};
 pub use sessions::PostgresSessionRepository;
 pub use share_links::PostgresShareLinkRepository;
 pub use users::PostgresUserRepository;

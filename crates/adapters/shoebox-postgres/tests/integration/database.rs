@@ -83,3 +83,50 @@ async fn the_schema_inspector_sees_what_the_cli_sees() {
     // The check stayed read-only: the database is still unmigrated, not half-set-up.
     assert_eq!(migrations::state(empty.url()).unwrap(), state);
 }
+
+#[tokio::test]
+async fn the_monitor_sums_stored_bytes_and_reads_the_pool() {
+    use shoebox_ports::outbound::DatabaseMonitor;
+    use shoebox_postgres::PostgresDatabaseMonitor;
+
+    let database = TestDatabase::migrated();
+    let pool = PostgresDatabase::connect(&DatabaseSettings {
+        pool_size: 3,
+        ..database.settings()
+    })
+    .unwrap();
+    let monitor = PostgresDatabaseMonitor::new(&pool);
+    assert_eq!(
+        monitor.stored_bytes().await.unwrap(),
+        0,
+        "an empty database"
+    );
+
+    let mut connection = database.connect();
+    let user = "00000000-0000-7000-8000-000000000001";
+    let photo = "00000000-0000-7000-8000-0000000000a1";
+    for sql in [
+        format!(
+            "INSERT INTO users (id, email, display_name, password_hash, role, created_at, updated_at) \
+             VALUES ('{user}', 'm@example.com', 'M', 'x', 'member', now(), now())"
+        ),
+        format!(
+            "INSERT INTO photos (id, owner_id, format, size_bytes, sha256, width, height, \
+             sort_at, created_at, updated_at) VALUES ('{photo}', '{user}', 'jpeg', 5000000000, \
+             decode(repeat('01', 32), 'hex'), 4, 3, now(), now(), now())"
+        ),
+        format!(
+            "INSERT INTO photo_variants (photo_id, kind, format, width, height, size_bytes, sha256) \
+             VALUES ('{photo}', 'thumbnail', 'jpeg', 4, 3, 1234, decode(repeat('aa', 32), 'hex'))"
+        ),
+    ] {
+        diesel::sql_query(sql).execute(&mut connection).unwrap();
+    }
+    // Past 32 bits: the sum is a bigint all the way.
+    assert_eq!(monitor.stored_bytes().await.unwrap(), 5_000_001_234);
+
+    let status = monitor.pool_status();
+    assert_eq!(status.max_size, 3);
+    assert!(status.size >= 1 && status.size <= 3, "{status:?}");
+    assert_eq!(status.waiting, 0);
+}
