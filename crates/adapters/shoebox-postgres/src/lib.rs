@@ -30,8 +30,9 @@ pub use database::PostgresDatabase;
 pub use repositories::{
     PostgresAlbumRepository, PostgresApiTokenRepository, PostgresAuditRepository,
     PostgresExportRepository, PostgresInvitationRepository, PostgresJobQueue,
-    PostgresLoginThrottleRepository, PostgresMaintenanceRepository, PostgresPhotoRepository,
-    PostgresScheduleLedger, PostgresSchemaInspector, PostgresSessionRepository,
-    PostgresShareLinkRepository, PostgresUserRepository,
+    PostgresLoginThrottleRepository, PostgresMailOutbox, PostgresMaintenanceRepository,
+    PostgresPasswordResetRepository, PostgresPhotoRepository, PostgresScheduleLedger,
+    PostgresSchemaInspector, PostgresSessionRepository, PostgresShareLinkRepository,
+    PostgresUserRepository,
 };
 pub use settings::DatabaseSettings;
