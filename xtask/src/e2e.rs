@@ -63,7 +63,10 @@ pub(crate) fn exercise(files: &[String]) -> Result<()> {
         let mut env = crate::server::local_env(&cluster.admin_url("shoebox"), port, &objects);
         // The development mailer: the tests read the messages from this folder.
         let mail = work_dir.join("mail");
-        env.push(("SHOEBOX_MAIL__FOLDER".to_owned(), mail.display().to_string()));
+        env.push((
+            "SHOEBOX_MAIL__FOLDER".to_owned(),
+            mail.display().to_string(),
+        ));
         let shoebox = |arg: &str| {
             let mut command = std::process::Command::new(&binary);
             command
