@@ -3,6 +3,7 @@ import { DeletionBanner } from "./account/DeletionBanner";
 import { Link } from "./components/Link";
 import { ThemeToggle } from "./components/ThemeToggle";
 import { AuthPage } from "./pages/AuthPage";
+import { ForgotPassword, ResetPassword } from "./pages/PasswordReset";
 import { Gallery } from "./pages/Gallery";
 import { Upload } from "./pages/Upload";
 import { AdminAudit } from "./pages/AdminAudit";
@@ -42,6 +43,12 @@ function Page({ path }: { path: string }) {
   const route = matchRoute(path);
   if (route.page === "sign-up") {
     return <AuthPage mode="sign-up" />;
+  }
+  if (route.page === "forgot-password") {
+    return <ForgotPassword />;
+  }
+  if (route.page === "reset-password") {
+    return <ResetPassword token={new URLSearchParams(window.location.search).get("token") ?? ""} />;
   }
   if (user === undefined) {
     return <p aria-live="polite">Loading…</p>;

@@ -24,10 +24,12 @@ describe("matchRoute", () => {
     }
   });
 
-  it("lets visitors reach only sign-in, sign-up and shared links", () => {
+  it("lets visitors reach only sign-in, sign-up, password recovery and shared links", () => {
     expect(isPublic(matchRoute("/shared/t"))).toBe(true);
     expect(isPublic(matchRoute("/shared/t/photos/p"))).toBe(true);
     expect(isPublic(matchRoute("/sign-up"))).toBe(true);
+    expect(isPublic(matchRoute("/forgot-password"))).toBe(true);
+    expect(isPublic(matchRoute("/reset-password"))).toBe(true);
     expect(isPublic(matchRoute("/albums"))).toBe(false);
     expect(isPublic(matchRoute("/"))).toBe(false);
   });

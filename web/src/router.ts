@@ -27,6 +27,8 @@ export function usePath(): string {
 export type Route =
   | { page: "sign-in" }
   | { page: "sign-up" }
+  | { page: "forgot-password" }
+  | { page: "reset-password" }
   | { page: "gallery" }
   | { page: "upload" }
   | { page: "photo"; photoId: string }
@@ -47,6 +49,8 @@ const FIXED: Record<string, Route> = {
   "/": { page: "gallery" },
   "/sign-in": { page: "sign-in" },
   "/sign-up": { page: "sign-up" },
+  "/forgot-password": { page: "forgot-password" },
+  "/reset-password": { page: "reset-password" },
   "/upload": { page: "upload" },
   "/albums": { page: "albums" },
   "/profile": { page: "profile" },
@@ -101,5 +105,12 @@ function decodeSegment(segment: string): string | null {
 
 /** Whether a visitor without an account may see the route. */
 export function isPublic(route: Route): boolean {
-  return route.page === "sign-in" || route.page === "sign-up" || route.page === "shared" || route.page === "shared-photo";
+  return (
+    route.page === "sign-in" ||
+    route.page === "sign-up" ||
+    route.page === "forgot-password" ||
+    route.page === "reset-password" ||
+    route.page === "shared" ||
+    route.page === "shared-photo"
+  );
 }

@@ -60,7 +60,13 @@ pub(crate) fn exercise(files: &[String]) -> Result<()> {
     let result = (|| -> Result<()> {
         cluster.create_database("shoebox")?;
         let port = free_port()?;
-        let env = crate::server::local_env(&cluster.admin_url("shoebox"), port, &objects);
+        let mut env = crate::server::local_env(&cluster.admin_url("shoebox"), port, &objects);
+        // The development mailer: the tests read the messages from this folder.
+        let mail = work_dir.join("mail");
+        env.push((
+            "SHOEBOX_MAIL__FOLDER".to_owned(),
+            mail.display().to_string(),
+        ));
         let shoebox = |arg: &str| {
             let mut command = std::process::Command::new(&binary);
             command
@@ -78,7 +84,8 @@ pub(crate) fn exercise(files: &[String]) -> Result<()> {
                     .args(files)
                     .env("SHOEBOX_E2E_URL", format!("http://127.0.0.1:{port}"))
                     .env("SHOEBOX_E2E_CHROMIUM", &chromium)
-                    .env("SHOEBOX_E2E_SCREENSHOTS", &screenshots),
+                    .env("SHOEBOX_E2E_SCREENSHOTS", &screenshots)
+                    .env("SHOEBOX_E2E_MAIL_DIR", &mail),
             )
         });
         let stopped = server.terminate();

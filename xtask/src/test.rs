@@ -31,6 +31,13 @@ const TEST_MOTO_SERVER: &str = "SHOEBOX_TEST_MOTO_SERVER";
 /// `shoebox-test-support` installs the same when run without the xtask.
 const MOTO_REQUIREMENT: &str = "moto[server]==5.2.5";
 
+/// The variable through which the tests find a `python` with aiosmtpd.
+const TEST_SMTP_PYTHON: &str = "SHOEBOX_TEST_SMTP_PYTHON";
+
+/// aiosmtpd, the SMTP server the mail tests deliver to.
+/// `shoebox-test-support` installs the same when run without the xtask.
+const AIOSMTPD_REQUIREMENT: &str = "aiosmtpd==1.4.6";
+
 /// Flags of `cargo xtask test` (and `ci`).
 #[derive(Debug, Default, clap::Args)]
 pub(crate) struct Flags {
@@ -48,11 +55,14 @@ pub(crate) fn run(flags: &Flags) -> Result<()> {
     prerequisites::postgres()?;
     let moto_server = prerequisites::python_tool(MOTO_REQUIREMENT, "moto_server")?;
     crate::ui::note(&format!("{TEST_MOTO_SERVER}={}", moto_server.display()));
+    let aiosmtpd = prerequisites::python_tool(AIOSMTPD_REQUIREMENT, "aiosmtpd")?;
+    let smtp_python = aiosmtpd.with_file_name("python");
+    crate::ui::note(&format!("{TEST_SMTP_PYTHON}={}", smtp_python.display()));
     let cluster = throwaway_cluster("starting a throwaway PostgreSQL for the tests")?;
     let url = cluster.admin_url("postgres");
     crate::ui::note(&format!("{TEST_PG_URL}={url}"));
 
-    let result = run_tests(&url, &moto_server, &flags.test_args);
+    let result = run_tests(&url, &moto_server, &smtp_python, &flags.test_args);
     // Stop the cluster whatever the tests did; their failure is the news.
     let stopped = cluster.stop();
     result?;
@@ -103,13 +113,19 @@ fn web_checks() -> Result<()> {
     crate::e2e::exercise(&[])
 }
 
-fn run_tests(url: &str, moto_server: &Path, test_args: &[String]) -> Result<()> {
+fn run_tests(
+    url: &str,
+    moto_server: &Path,
+    smtp_python: &Path,
+    test_args: &[String],
+) -> Result<()> {
     for kind in ["--all-targets", "--doc"] {
         let mut command = project::cargo();
         command
             .args(["test", "--workspace", kind, "--locked"])
             .env(TEST_PG_URL, url)
-            .env(TEST_MOTO_SERVER, moto_server);
+            .env(TEST_MOTO_SERVER, moto_server)
+            .env(TEST_SMTP_PYTHON, smtp_python);
         if !test_args.is_empty() {
             command.arg("--").args(test_args);
         }
@@ -121,6 +137,20 @@ fn run_tests(url: &str, moto_server: &Path, test_args: &[String]) -> Result<()> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn test_support_installs_the_same_aiosmtpd() {
+        let path = project::root().join("crates/shoebox-test-support/src/smtp/mod.rs");
+        let source = std::fs::read_to_string(&path).unwrap();
+        let expected = format!("AIOSMTPD_REQUIREMENT: &str = \"{AIOSMTPD_REQUIREMENT}\";");
+        assert!(
+            source.contains(&expected),
+            "{} must pin {AIOSMTPD_REQUIREMENT}",
+            path.display()
+        );
+        let variable = format!("SMTP_PYTHON_VARIABLE: &str = \"{TEST_SMTP_PYTHON}\";");
+        assert!(source.contains(&variable), "{}", path.display());
+    }
 
     #[test]
     fn test_support_installs_the_same_moto() {

@@ -12,10 +12,11 @@ use config::{Config, Environment, File};
 use serde::{Deserialize, Serialize};
 use shoebox_application::{
     AuthSettings, PhotoSettings, backups::BackupSettings, jobs::WorkerSettings,
-    privacy::PrivacySettings,
+    mail::InstanceSettings, privacy::PrivacySettings,
 };
 use shoebox_crypto::PasswordHashingSettings;
 use shoebox_http::HttpSettings;
+use shoebox_mail::MailSettings;
 use shoebox_object_store::StorageSettings;
 use shoebox_postgres::DatabaseSettings;
 use shoebox_telemetry::LogSettings;
@@ -50,6 +51,10 @@ pub struct Settings {
     pub backup: BackupSettings,
     /// Account deletion (SPEC §8).
     pub privacy: PrivacySettings,
+    /// How the instance names itself in messages.
+    pub instance: InstanceSettings,
+    /// Where mail goes: an SMTP server, a folder (development) or nowhere.
+    pub mail: MailSettings,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -144,6 +149,7 @@ impl Settings {
         self.photos.validate().map_err(SettingsError::Invalid)?;
         self.backup.validate().map_err(SettingsError::Invalid)?;
         self.privacy.validate().map_err(SettingsError::Invalid)?;
+        self.mail.validate().map_err(SettingsError::Invalid)?;
         Ok(())
     }
 

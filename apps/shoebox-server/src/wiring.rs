@@ -11,6 +11,7 @@ use shoebox_application::{
         VerifyJob,
     },
     jobs::{JobAdministrationService, JobHandlers, PurgeExpiredHandler, ScheduledTask},
+    mail::{MailTemplates, PasswordRecoveryService, Postman, RecoveryStores, SendMailJob},
     privacy::{
         BuildExportJob, DeletionService, EraseDueJob, ErasureService, ExportService,
         SweepExportsJob,
@@ -24,15 +25,17 @@ use shoebox_object_store::ObjectStoreBlobStore;
 use shoebox_ports::{
     inbound::Provisioning,
     outbound::{
-        ArchiveDecryptor, ArchiveEncryptor, Clock, JobQueue, MaintenanceRepository, SystemClock,
+        ArchiveDecryptor, ArchiveEncryptor, Clock, JobQueue, MailOutbox, Mailer,
+        MaintenanceRepository, SystemClock,
     },
 };
 use shoebox_postgres::{
     DatabaseSettings, PostgresAlbumRepository, PostgresApiTokenRepository, PostgresArchive,
     PostgresAuditRepository, PostgresDatabase, PostgresDatabaseMonitor, PostgresExportRepository,
     PostgresInvitationRepository, PostgresJobQueue, PostgresLoginThrottleRepository,
-    PostgresMaintenanceRepository, PostgresPhotoRepository, PostgresSchemaInspector,
-    PostgresSessionRepository, PostgresShareLinkRepository, PostgresUserRepository,
+    PostgresMailOutbox, PostgresMaintenanceRepository, PostgresPasswordResetRepository,
+    PostgresPhotoRepository, PostgresSchemaInspector, PostgresSessionRepository,
+    PostgresShareLinkRepository, PostgresUserRepository,
 };
 use shoebox_zip::AsyncZipPacker;
 
@@ -78,6 +81,9 @@ pub struct Application {
     /// Data exports, for their jobs.
     pub exports: ExportService,
     hasher: Arc<dyn shoebox_ports::outbound::PasswordHasher>,
+    /// Messages waiting for the `mail.send` job, and what delivers them.
+    outbox: Arc<dyn MailOutbox>,
+    mailer: Arc<dyn Mailer>,
 }
 
 impl fmt::Debug for Application {
@@ -154,6 +160,28 @@ impl Application {
             Arc::new(AsyncZipPacker),
             auditor.clone(),
         );
+        let outbox: Arc<dyn MailOutbox> = Arc::new(PostgresMailOutbox::new(&database));
+        let mailer = shoebox_mail::mailer_from_settings(&settings.mail)?;
+        tracing::debug!(mail = settings.mail.describe(), "mail transport");
+        let postman = Postman::new(
+            Arc::clone(&outbox),
+            Arc::new(MailTemplates::new(
+                &settings.instance,
+                &settings.http.public_url,
+            )?),
+            Arc::clone(&clock),
+        );
+        let recovery = PasswordRecoveryService::new(
+            RecoveryStores {
+                users: Arc::clone(&stores.users),
+                resets: Arc::new(PostgresPasswordResetRepository::new(&database)),
+                throttle: Arc::clone(&stores.throttle),
+                hasher: Arc::clone(&stores.hasher),
+                clock: Arc::clone(&clock),
+            },
+            postman,
+            &settings.auth,
+        );
         let use_cases = UseCases {
             authentication: Arc::new(AuthenticationService::new(stores.clone(), &settings.auth)),
             accounts: Arc::new(AccountService::new(stores.clone())),
@@ -189,6 +217,7 @@ impl Application {
             deletion: Arc::new(deletion.clone()),
             exports: Arc::new(exports.clone()),
             audit: Arc::new(AuditService::new(audit_log)),
+            recovery: Arc::new(recovery),
         };
         let hasher = Arc::clone(&stores.hasher);
         let provisioning = Arc::new(ProvisioningService::new(stores));
@@ -208,6 +237,8 @@ impl Application {
             deletion,
             exports,
             hasher,
+            outbox,
+            mailer,
         })
     }
 
@@ -228,6 +259,10 @@ impl Application {
         handlers.register(Arc::new(EraseDueJob::new(self.deletion.clone())))?;
         handlers.register(Arc::new(BuildExportJob::new(self.exports.clone())))?;
         handlers.register(Arc::new(SweepExportsJob::new(self.exports.clone())))?;
+        handlers.register(Arc::new(SendMailJob::new(
+            Arc::clone(&self.outbox),
+            Arc::clone(&self.mailer),
+        )))?;
         handlers.register(Arc::new(VerifyJob::new(
             Arc::clone(&self.backups),
             self.backup_identity(None)?,

@@ -14,6 +14,7 @@ mod audit;
 mod authentication;
 pub mod backups;
 pub mod jobs;
+pub mod mail;
 mod operations;
 mod photos;
 pub mod privacy;

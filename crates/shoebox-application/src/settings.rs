@@ -22,6 +22,13 @@ pub struct AuthSettings {
     pub login_max_failures_per_ip: u32,
     /// Invitations expire after this many days.
     pub invitation_valid_days: u64,
+    /// Password-reset links expire after this many minutes.
+    pub password_reset_valid_minutes: u64,
+    /// Mail-sending requests (password resets) allowed per address per
+    /// login window, whether or not the address has an account.
+    pub mail_max_per_address: u32,
+    /// Mail-sending requests allowed per client address (IPv6: per /64) per window.
+    pub mail_max_per_ip: u32,
 }
 
 impl Default for AuthSettings {
@@ -34,6 +41,9 @@ impl Default for AuthSettings {
             login_max_failures_per_account: 10,
             login_max_failures_per_ip: 100,
             invitation_valid_days: 7,
+            password_reset_valid_minutes: 60,
+            mail_max_per_address: 3,
+            mail_max_per_ip: 20,
         }
     }
 }
@@ -53,6 +63,23 @@ impl AuthSettings {
             max_failures_per_account: self.login_max_failures_per_account,
             max_failures_per_ip: self.login_max_failures_per_ip,
         }
+    }
+
+    /// Limits on requests that send mail, counted in the login window.
+    pub fn mail_throttle_policy(&self) -> LoginThrottlePolicy {
+        LoginThrottlePolicy {
+            max_failures_per_account: self.mail_max_per_address,
+            max_failures_per_ip: self.mail_max_per_ip,
+            ..self.throttle_policy()
+        }
+    }
+
+    pub fn password_reset_validity(&self) -> TimeDelta {
+        TimeDelta::minutes(
+            i64::try_from(self.password_reset_valid_minutes)
+                .unwrap_or(i64::MAX / 60_000)
+                .clamp(1, 7 * 24 * 60),
+        )
     }
 
     pub fn invitation_validity(&self) -> TimeDelta {

@@ -20,6 +20,7 @@ pub mod auth;
 pub mod backups;
 pub mod imaging;
 pub mod jobs;
+pub mod mail;
 pub mod page;
 pub mod photos;
 pub mod privacy;

@@ -10,6 +10,9 @@
 //!   — tests never share rows, never truncate and never need `#[serial]`;
 //! * a real S3-compatible server ([`S3Server`]: moto on 127.0.0.1, installed
 //!   into `target/tools/venv` on first use) with a fresh bucket per test;
+//! * a real SMTP server ([`SmtpServer`]: aiosmtpd on 127.0.0.1, plain,
+//!   STARTTLS or implicit TLS, with or without AUTH) that keeps every
+//!   message it receives as a file the test reads;
 //! * a controllable [`FakeClock`];
 //! * [`fixtures`]: valid domain values to insert.
 //!
@@ -22,9 +25,11 @@ mod cluster;
 mod database;
 pub mod fixtures;
 mod s3;
+mod smtp;
 mod template;
 
 pub use clock::FakeClock;
 pub use cluster::admin_url;
 pub use database::TestDatabase;
 pub use s3::S3Server;
+pub use smtp::{SmtpServer, SmtpServerOptions};

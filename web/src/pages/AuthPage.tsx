@@ -107,7 +107,7 @@ export function AuthPage({ mode }: { mode: "sign-in" | "sign-up" }) {
           </>
         ) : (
           <>
-            New here? <Link href="/sign-up">Create an account</Link>
+            New here? <Link href="/sign-up">Create an account</Link> · <Link href="/forgot-password">Forgot your password?</Link>
           </>
         )}
       </p>

@@ -108,6 +108,7 @@ fn dev_env(port: u16, database_url: &str) -> Vec<(String, String)> {
         ),
     ];
     let objects = project::root().join("target/shoebox-dev/objects");
+    let mail = mail_folder();
     let defaults = [
         ("SHOEBOX_AUTH__SIGNUP", "open".to_owned()),
         ("SHOEBOX_LOG__FORMAT", "pretty".to_owned()),
@@ -116,6 +117,8 @@ fn dev_env(port: u16, database_url: &str) -> Vec<(String, String)> {
             "SHOEBOX_STORAGE__URL",
             format!("file://{}", objects.display()),
         ),
+        // The development mailer: each message an `.eml` file, never sent.
+        ("SHOEBOX_MAIL__FOLDER", mail.display().to_string()),
     ];
     for (name, value) in defaults {
         if std::env::var_os(name).is_none() {
@@ -123,6 +126,11 @@ fn dev_env(port: u16, database_url: &str) -> Vec<(String, String)> {
         }
     }
     env
+}
+
+/// Where `cargo xtask dev` keeps the messages the app sends.
+pub(crate) fn mail_folder() -> PathBuf {
+    project::root().join("target/shoebox-dev/mail")
 }
 
 /// Waits for the next change; `None` means shutdown was requested.
@@ -163,6 +171,12 @@ mod tests {
             assert!(
                 storage.starts_with("file:///") && storage.ends_with("target/shoebox-dev/objects")
             );
+        }
+        if std::env::var_os("SHOEBOX_MAIL__FOLDER").is_none()
+            && std::env::var_os("SHOEBOX_MAIL__SMTP_URL").is_none()
+        {
+            let folder = get("SHOEBOX_MAIL__FOLDER").unwrap();
+            assert!(folder.ends_with("target/shoebox-dev/mail"), "{folder}");
         }
         assert_eq!(get("SHOEBOX_HTTP__BIND"), Some("127.0.0.1:9090"));
         assert_eq!(

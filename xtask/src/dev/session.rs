@@ -155,6 +155,25 @@ impl Session {
         }
     }
 
+    /// Where the app's messages go: the development mailer's folder unless
+    /// the developer configured an SMTP server.
+    fn mail_destination(&self) -> String {
+        let get = |name: &str| {
+            self.env
+                .iter()
+                .find(|(key, _)| key == name)
+                .map(|(_, value)| value.clone())
+                .or_else(|| std::env::var(name).ok())
+        };
+        if get("SHOEBOX_MAIL__SMTP_URL").is_some() {
+            return "the SMTP server of SHOEBOX_MAIL__SMTP_URL".to_owned();
+        }
+        match get("SHOEBOX_MAIL__FOLDER") {
+            Some(folder) => format!("{folder}/*.eml   (development mailer; nothing is sent)"),
+            None => "nowhere (mail disabled)".to_owned(),
+        }
+    }
+
     fn print_urls(&self) {
         let base = format!("http://localhost:{}", self.port);
         eprintln!();
@@ -168,6 +187,7 @@ impl Session {
         eprintln!("               {base}/redoc");
         eprintln!("    OpenAPI    {base}/api/openapi.json");
         eprintln!("    database   {}", self.database_url);
+        eprintln!("    mail       {}", self.mail_destination());
         eprintln!(
             "  Rebuilds on changes to crates/, apps/, Cargo.toml; web/ reloads live; Ctrl-C stops everything."
         );

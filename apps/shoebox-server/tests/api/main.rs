@@ -14,6 +14,7 @@ mod exports;
 mod helpers;
 mod jobs;
 mod listings;
+mod mail;
 mod originals;
 mod photos;
 mod privacy;

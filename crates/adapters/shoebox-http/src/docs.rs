@@ -16,6 +16,7 @@ use crate::{problem::ProblemDetails, routes};
     info(title = "Shoebox API", description = "Self-hostable photo sharing for clubs, associations and families."),
     paths(
         routes::auth::sign_up, routes::auth::log_in, routes::auth::log_out, routes::auth::current_session,
+        routes::recovery::request_reset, routes::recovery::reset_password,
         routes::me::profile, routes::me::update_profile, routes::me::change_password,
         routes::sessions::list, routes::sessions::revoke, routes::sessions::revoke_all,
         routes::tokens::list, routes::tokens::create, routes::tokens::revoke,

@@ -94,6 +94,19 @@ pub struct SignUpBody {
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+pub struct RequestPasswordResetBody {
+    pub email: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct PasswordResetBody {
+    /// The `token` of the link in the message.
+    pub token: String,
+    /// The new password.
+    pub password: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
 pub struct LogInBody {
     pub email: String,
     pub password: String,

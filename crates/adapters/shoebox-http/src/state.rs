@@ -4,7 +4,8 @@ use std::{fmt, sync::Arc, time::Duration};
 
 use shoebox_ports::inbound::{
     AccountDeletion, Accounts, Administration, Albums, AuditTrail, Authentication,
-    BackupAdministration, DataExports, JobAdministration, Operations, Photos, Sharing,
+    BackupAdministration, DataExports, JobAdministration, Operations, PasswordRecovery, Photos,
+    Sharing,
 };
 
 use crate::{HttpMetrics, HttpSettings, ListingCache};
@@ -24,6 +25,7 @@ pub struct UseCases {
     pub deletion: Arc<dyn AccountDeletion>,
     pub exports: Arc<dyn DataExports>,
     pub audit: Arc<dyn AuditTrail>,
+    pub recovery: Arc<dyn PasswordRecovery>,
 }
 
 impl fmt::Debug for UseCases {

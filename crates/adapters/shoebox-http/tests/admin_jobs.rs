@@ -92,6 +92,7 @@ async fn service(
             exports: Arc::new(shoebox_ports::inbound::MockDataExports::new()),
             audit: Arc::new(shoebox_ports::inbound::MockAuditTrail::new()),
             backups: Arc::new(shoebox_ports::inbound::MockBackupAdministration::new()),
+            recovery: Arc::new(shoebox_ports::inbound::MockPasswordRecovery::new()),
         },
         settings: Default::default(),
         build: BuildInfo {

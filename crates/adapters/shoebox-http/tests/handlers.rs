@@ -87,6 +87,7 @@ async fn service(
             exports: Arc::new(shoebox_ports::inbound::MockDataExports::new()),
             audit: Arc::new(shoebox_ports::inbound::MockAuditTrail::new()),
             backups: Arc::new(shoebox_ports::inbound::MockBackupAdministration::new()),
+            recovery: Arc::new(shoebox_ports::inbound::MockPasswordRecovery::new()),
         },
         settings: mocks.settings.unwrap_or_default(),
         build: BuildInfo {

@@ -73,6 +73,7 @@ async fn service(
                     .returning(|| Ok(shoebox_ports::inbound::BackupStatus::default()));
                 backups
             }),
+            recovery: Arc::new(shoebox_ports::inbound::MockPasswordRecovery::new()),
         },
         settings: Default::default(),
         build: BuildInfo {

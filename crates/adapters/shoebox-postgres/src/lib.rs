@@ -30,8 +30,9 @@ pub use database::PostgresDatabase;
 pub use repositories::{
     PostgresAlbumRepository, PostgresApiTokenRepository, PostgresAuditRepository,
     PostgresDatabaseMonitor, PostgresExportRepository, PostgresInvitationRepository,
-    PostgresJobQueue, PostgresLoginThrottleRepository, PostgresMaintenanceRepository,
-    PostgresPhotoRepository, PostgresScheduleLedger, PostgresSchemaInspector,
-    PostgresSessionRepository, PostgresShareLinkRepository, PostgresUserRepository,
+    PostgresJobQueue, PostgresLoginThrottleRepository, PostgresMailOutbox,
+    PostgresMaintenanceRepository, PostgresPasswordResetRepository, PostgresPhotoRepository,
+    PostgresScheduleLedger, PostgresSchemaInspector, PostgresSessionRepository,
+    PostgresShareLinkRepository, PostgresUserRepository,
 };
 pub use settings::DatabaseSettings;

@@ -198,7 +198,29 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    mail_outbox (id) {
+        id -> Uuid,
+        recipient -> Text,
+        subject -> Text,
+        text_body -> Text,
+        html_body -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    password_resets (token_hash) {
+        token_hash -> Bytea,
+        user_id -> Uuid,
+        created_at -> Timestamptz,
+        expires_at -> Timestamptz,
+        used_at -> Nullable<Timestamptz>,
+    }
+}
+
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(password_resets -> users (user_id));
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(photo_variants -> photos (photo_id));
 diesel::joinable!(album_photos -> photos (photo_id));
@@ -220,5 +242,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     album_photos,
     share_links,
     jobs,
-    schedule_slots
+    schedule_slots,
+    mail_outbox,
+    password_resets
 );

@@ -29,6 +29,23 @@ impl ThrottleKey {
         }
     }
 
+    /// Requests that send mail (password resets) to an address, counted
+    /// apart from failed logins: the value carries a `mail:` prefix, which no
+    /// address typed at a login (nor an IP) can start with... and if one did,
+    /// it would only share a counter with itself.
+    pub fn mail_address(raw_email: &str) -> Self {
+        match Self::account(raw_email) {
+            Self::Account(value) | Self::Ip(value) => Self::Account(format!("mail:{value}")),
+        }
+    }
+
+    /// Requests that send mail from one client address (IPv6: per /64).
+    pub fn mail_ip(ip: IpAddr) -> Self {
+        match Self::ip(ip) {
+            Self::Account(value) | Self::Ip(value) => Self::Ip(format!("mail:{value}")),
+        }
+    }
+
     pub fn scope(&self) -> &'static str {
         match self {
             Self::Account(_) => "account",

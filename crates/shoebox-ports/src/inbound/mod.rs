@@ -8,6 +8,7 @@ mod jobs;
 mod operations;
 mod photos;
 mod privacy;
+mod recovery;
 
 pub use accounts::{Accounts, Authentication, SignedIn};
 pub use administration::{Administration, EnsureUser, Provisioning};
@@ -21,6 +22,7 @@ pub use photos::{
     ReadFileError, Sharing, StagedPhoto, UploadedPhoto,
 };
 pub use privacy::{AccountDeletion, AuditTrail, DataExports, ExportArchive};
+pub use recovery::{PasswordRecovery, RequestResetError, ResetPasswordError};
 
 #[cfg(feature = "mock")]
 pub use accounts::{MockAccounts, MockAuthentication};
@@ -36,3 +38,5 @@ pub use operations::MockOperations;
 pub use photos::{MockAlbums, MockPhotos, MockSharing};
 #[cfg(feature = "mock")]
 pub use privacy::{MockAccountDeletion, MockAuditTrail, MockDataExports};
+#[cfg(feature = "mock")]
+pub use recovery::MockPasswordRecovery;

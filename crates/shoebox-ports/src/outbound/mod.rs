@@ -6,6 +6,7 @@ mod accounts;
 mod archive;
 mod imaging;
 mod jobs;
+mod mail;
 mod photos;
 mod privacy;
 mod storage;
@@ -25,6 +26,7 @@ pub use imaging::{
 pub use jobs::{
     ClaimRequest, JobQueue, MaintenanceRepository, ScheduleLedger, SlotClaim, WakeReason,
 };
+pub use mail::{MailOutbox, Mailer, PasswordResetRepository, SendMailError};
 pub use photos::{
     AlbumRepository, ChangeAlbumPhotosError, InsertPhotosError, InsertedPhoto, PhotoRepository,
     PhotoWithJob, ShareLinkRepository, UpdateAlbumRowError,
@@ -44,6 +46,8 @@ pub use archive::{MockArchiveDecryptor, MockArchiveEncryptor, MockDatabaseArchiv
 pub use imaging::{MockImageInspector, MockImageProcessor, MockLocationScrubber};
 #[cfg(feature = "mock")]
 pub use jobs::{MockJobQueue, MockMaintenanceRepository, MockScheduleLedger};
+#[cfg(feature = "mock")]
+pub use mail::{MockMailOutbox, MockMailer, MockPasswordResetRepository};
 #[cfg(feature = "mock")]
 pub use photos::{MockAlbumRepository, MockPhotoRepository, MockShareLinkRepository};
 #[cfg(feature = "mock")]

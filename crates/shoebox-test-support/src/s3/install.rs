@@ -14,7 +14,7 @@ pub const MOTO_REQUIREMENT: &str = "moto[server]==5.2.5";
 
 /// The workspace's tool directory: `<workspace>/target/tools`, independent of
 /// `CARGO_TARGET_DIR` (tools are per checkout, not per build).
-fn tools_dir() -> PathBuf {
+pub(crate) fn tools_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/tools")
 }
 
@@ -29,7 +29,7 @@ pub(super) fn moto_server() -> PathBuf {
     if program.is_file() {
         return program;
     }
-    install(&venv).unwrap_or_else(|error| {
+    install(&venv, MOTO_REQUIREMENT, "moto_server").unwrap_or_else(|error| {
         panic!(
             "moto_server (the S3 test server) is missing and could not be installed: {error}; \
              run `cargo xtask test`, or set {MOTO_SERVER_VARIABLE}"
@@ -38,10 +38,11 @@ pub(super) fn moto_server() -> PathBuf {
     program
 }
 
-/// Creates the venv and installs moto into it, under an exclusive lock on a
-/// file next to it, so that concurrent test processes (and the xtask, which
-/// takes the same lock) install once.
-fn install(venv: &Path) -> Result<(), String> {
+/// Creates the venv and installs `requirement` into it (unless `program`
+/// is there already), under an exclusive lock on a file next to it, so that
+/// concurrent test processes (and the xtask, which takes the same lock)
+/// install once.
+pub(crate) fn install(venv: &Path, requirement: &str, program: &str) -> Result<(), String> {
     let tools = venv.parent().ok_or("the venv has no parent directory")?;
     fs::create_dir_all(tools).map_err(|error| format!("creating {}: {error}", tools.display()))?;
     let lock_path = tools.join("venv.lock");
@@ -50,7 +51,7 @@ fn install(venv: &Path) -> Result<(), String> {
     lock.lock()
         .map_err(|error| format!("locking {}: {error}", lock_path.display()))?;
     // Another process may have installed it while this one waited.
-    if venv.join("bin/moto_server").is_file() {
+    if venv.join("bin").join(program).is_file() {
         return Ok(());
     }
     if !venv.join("bin/pip").is_file() {
@@ -61,7 +62,7 @@ fn install(venv: &Path) -> Result<(), String> {
         "install",
         "--disable-pip-version-check",
         "-q",
-        MOTO_REQUIREMENT,
+        requirement,
     ]))
     // The lock is released when `lock` is dropped.
 }

@@ -5,7 +5,7 @@
 //! time (it takes a second to start); it is killed when the last
 //! [`S3Server`] using it is dropped.
 
-mod install;
+pub(crate) mod install;
 mod process;
 
 use std::sync::{Arc, Mutex, Weak};

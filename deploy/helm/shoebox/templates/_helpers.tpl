@@ -101,6 +101,19 @@ mounted identity (see shoebox.volumes).
       name: {{ . | quote }}
       key: {{ $values.storage.secretAccessKeyKey | quote }}
 {{- end }}
+{{- with $values.mail }}
+{{- if .from }}
+- name: SHOEBOX_MAIL__FROM
+  value: {{ .from | quote }}
+{{- end }}
+{{- with .existingSecret }}
+- name: SHOEBOX_MAIL__SMTP_URL
+  valueFrom:
+    secretKeyRef:
+      name: {{ . | quote }}
+      key: {{ $values.mail.smtpUrlKey | quote }}
+{{- end }}
+{{- end }}
 - name: SHOEBOX_WORKER__SCHEDULER
   value: {{ $values.worker.scheduler | quote }}
 - name: SHOEBOX_BACKUP__SCHEDULED

@@ -12,6 +12,7 @@ pub mod me;
 pub mod ops;
 pub mod photos;
 pub mod privacy;
+pub mod recovery;
 pub mod sessions;
 pub mod shares;
 pub mod tokens;
@@ -47,6 +48,11 @@ fn auth_routes() -> actix_web::Scope {
         .service(web::resource("/login").route(web::post().to(auth::log_in)))
         .service(web::resource("/logout").route(web::post().to(auth::log_out)))
         .service(web::resource("/session").route(web::get().to(auth::current_session)))
+        .service(web::resource("/password-reset").route(web::post().to(recovery::request_reset)))
+        .service(
+            web::resource("/password-reset/confirm")
+                .route(web::post().to(recovery::reset_password)),
+        )
 }
 
 fn me_routes() -> actix_web::Scope {

@@ -1,6 +1,9 @@
 //! Member accounts.
 
+mod password_resets;
 mod sign_up;
+
+pub use password_resets::PostgresPasswordResetRepository;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -47,7 +50,7 @@ struct ProfileChangeset {
 }
 
 /// Ends the user's sessions (except `keep`) and revokes all their API tokens.
-fn end_sessions_and_tokens(
+pub(super) fn end_sessions_and_tokens(
     connection: &mut PgConnection,
     id: Uuid,
     keep: Option<Uuid>,
