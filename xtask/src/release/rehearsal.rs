@@ -70,7 +70,9 @@ fn rehearse(work: &Path, clone_target: &Path, skopeo: &Path, registry_port: u16)
     }
     cloned?;
     let head_before = git(&clone, &["rev-parse", "HEAD"])?;
-    let subject_before = git(&clone, &["log", "-1", "--format=%s"])?;
+    // The changelog leaves merge commits out (`--no-merges`): the newest
+    // commit it must list is the newest non-merge one.
+    let subject_before = git(&clone, &["log", "-1", "--no-merges", "--format=%s"])?;
     let current = workspace_version(&read(&clone.join("Cargo.toml"))?)?;
     let expected = Bump::Minor.apply(current)?;
     let registry = format!("127.0.0.1:{registry_port}/shoebox-photos");
