@@ -36,7 +36,7 @@ const TEST_SMTP_PYTHON: &str = "SHOEBOX_TEST_SMTP_PYTHON";
 
 /// aiosmtpd, the SMTP server the mail tests deliver to.
 /// `shoebox-test-support` installs the same when run without the xtask.
-const AIOSMTPD_REQUIREMENT: &str = "aiosmtpd==1.4.6";
+pub(crate) const AIOSMTPD_REQUIREMENT: &str = "aiosmtpd==1.4.6";
 
 /// Flags of `cargo xtask test` (and `ci`).
 #[derive(Debug, Default, clap::Args)]

@@ -30,8 +30,9 @@ use anyhow::Result;
 use crate::prerequisites::{debian_program, python_package, python_tool};
 use crate::project;
 
-/// The SMTP server the alert mails go to.
-const AIOSMTPD: &str = "aiosmtpd==1.4.6";
+/// The SMTP server the alert mails go to: the same pin as the mail tests'
+/// (one venv; two pins would reinstall it back and forth).
+const AIOSMTPD: &str = crate::test::AIOSMTPD_REQUIREMENT;
 /// The OpenTelemetry project's protobuf classes, for the OTLP receiver.
 const OPENTELEMETRY_PROTO: &str = "opentelemetry-proto==1.38.0";
 
@@ -81,7 +82,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn aiosmtpd_is_pinned() {
+    fn the_python_tools_are_pinned() {
         for requirement in [AIOSMTPD, OPENTELEMETRY_PROTO] {
             assert!(requirement.contains("=="), "{requirement}");
         }
