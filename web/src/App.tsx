@@ -4,6 +4,8 @@ import { Link } from "./components/Link";
 import { ThemeToggle } from "./components/ThemeToggle";
 import { AuthPage } from "./pages/AuthPage";
 import { ForgotPassword, ResetPassword } from "./pages/PasswordReset";
+import { VerifyEmail } from "./pages/VerifyEmail";
+import { VerifyEmailBanner } from "./account/VerifyEmailBanner";
 import { Gallery } from "./pages/Gallery";
 import { Upload } from "./pages/Upload";
 import { AdminAudit } from "./pages/AdminAudit";
@@ -52,6 +54,9 @@ function Page({ path }: { path: string }) {
   }
   if (user === undefined) {
     return <p aria-live="polite">Loading…</p>;
+  }
+  if (route.page === "verify-email") {
+    return <VerifyEmail token={new URLSearchParams(window.location.search).get("token") ?? ""} />;
   }
   if (route.page === "shared") {
     return <SharedAlbum token={route.token} />;
@@ -188,6 +193,7 @@ function Shell() {
       </header>
       <main id="main" ref={main} tabIndex={-1}>
         <DeletionBanner path={path} />
+        <VerifyEmailBanner />
         <Page path={path} />
       </main>
     </>

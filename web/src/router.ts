@@ -29,6 +29,7 @@ export type Route =
   | { page: "sign-up" }
   | { page: "forgot-password" }
   | { page: "reset-password" }
+  | { page: "verify-email" }
   | { page: "gallery" }
   | { page: "upload" }
   | { page: "photo"; photoId: string }
@@ -51,6 +52,7 @@ const FIXED: Record<string, Route> = {
   "/sign-up": { page: "sign-up" },
   "/forgot-password": { page: "forgot-password" },
   "/reset-password": { page: "reset-password" },
+  "/verify-email": { page: "verify-email" },
   "/upload": { page: "upload" },
   "/albums": { page: "albums" },
   "/profile": { page: "profile" },

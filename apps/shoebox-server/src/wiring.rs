@@ -11,7 +11,10 @@ use shoebox_application::{
         VerifyJob,
     },
     jobs::{JobAdministrationService, JobHandlers, PurgeExpiredHandler, ScheduledTask},
-    mail::{MailTemplates, PasswordRecoveryService, Postman, RecoveryStores, SendMailJob},
+    mail::{
+        ConfirmationStores, EmailConfirmationService, MailTemplates, PasswordRecoveryService,
+        Postman, RecoveryStores, SendMailJob,
+    },
     privacy::{
         BuildExportJob, DeletionService, EraseDueJob, ErasureService, ExportService,
         SweepExportsJob,
@@ -31,11 +34,12 @@ use shoebox_ports::{
 };
 use shoebox_postgres::{
     DatabaseSettings, PostgresAlbumRepository, PostgresApiTokenRepository, PostgresArchive,
-    PostgresAuditRepository, PostgresDatabase, PostgresDatabaseMonitor, PostgresExportRepository,
-    PostgresInvitationRepository, PostgresJobQueue, PostgresLoginThrottleRepository,
-    PostgresMailOutbox, PostgresMaintenanceRepository, PostgresPasswordResetRepository,
-    PostgresPhotoRepository, PostgresSchemaInspector, PostgresSessionRepository,
-    PostgresShareLinkRepository, PostgresUserRepository,
+    PostgresAuditRepository, PostgresDatabase, PostgresDatabaseMonitor,
+    PostgresEmailConfirmationRepository, PostgresExportRepository, PostgresInvitationRepository,
+    PostgresJobQueue, PostgresLoginThrottleRepository, PostgresMailOutbox,
+    PostgresMaintenanceRepository, PostgresPasswordResetRepository, PostgresPhotoRepository,
+    PostgresSchemaInspector, PostgresSessionRepository, PostgresShareLinkRepository,
+    PostgresUserRepository,
 };
 use shoebox_zip::AsyncZipPacker;
 
@@ -84,6 +88,8 @@ pub struct Application {
     /// Messages waiting for the `mail.send` job, and what delivers them.
     outbox: Arc<dyn MailOutbox>,
     mailer: Arc<dyn Mailer>,
+    /// The message templates, for a restore's aftercare.
+    templates: Arc<MailTemplates>,
 }
 
 impl fmt::Debug for Application {
@@ -140,6 +146,18 @@ impl Application {
             settings.backup.retention,
             VERSION,
         ));
+        let templates = Arc::new(MailTemplates::new(
+            &settings.instance,
+            &settings.http.public_url,
+        )?);
+        let outbox: Arc<dyn MailOutbox> = Arc::new(PostgresMailOutbox::new(&database));
+        let mailer = shoebox_mail::mailer_from_settings(&settings.mail)?;
+        tracing::debug!(mail = settings.mail.describe(), "mail transport");
+        let postman = Postman::new(
+            Arc::clone(&outbox),
+            Arc::clone(&templates),
+            Arc::clone(&clock),
+        );
         let erasure = ErasureService::new(
             Arc::clone(&stores.users),
             Arc::clone(&photo_stores.blobs),
@@ -152,6 +170,7 @@ impl Application {
             erasure.clone(),
             settings.privacy.deletion_policy(),
             auditor.clone(),
+            postman.clone(),
         );
         let exports = ExportService::new(
             Arc::new(PostgresExportRepository::new(&database)),
@@ -159,17 +178,18 @@ impl Application {
             photo_stores.clone(),
             Arc::new(AsyncZipPacker),
             auditor.clone(),
+            postman.clone(),
         );
-        let outbox: Arc<dyn MailOutbox> = Arc::new(PostgresMailOutbox::new(&database));
-        let mailer = shoebox_mail::mailer_from_settings(&settings.mail)?;
-        tracing::debug!(mail = settings.mail.describe(), "mail transport");
-        let postman = Postman::new(
-            Arc::clone(&outbox),
-            Arc::new(MailTemplates::new(
-                &settings.instance,
-                &settings.http.public_url,
-            )?),
-            Arc::clone(&clock),
+        let confirmation = EmailConfirmationService::new(
+            ConfirmationStores {
+                users: Arc::clone(&stores.users),
+                throttle: Arc::clone(&stores.throttle),
+                hasher: Arc::clone(&stores.hasher),
+                clock: Arc::clone(&clock),
+            },
+            Arc::new(PostgresEmailConfirmationRepository::new(&database)),
+            postman.clone(),
+            &settings.auth,
         );
         let recovery = PasswordRecoveryService::new(
             RecoveryStores {
@@ -183,7 +203,11 @@ impl Application {
             &settings.auth,
         );
         let use_cases = UseCases {
-            authentication: Arc::new(AuthenticationService::new(stores.clone(), &settings.auth)),
+            authentication: Arc::new(AuthenticationService::new(
+                stores.clone(),
+                confirmation.verifier(),
+                &settings.auth,
+            )),
             accounts: Arc::new(AccountService::new(stores.clone())),
             administration: Arc::new(AdministrationService::new(
                 stores.clone(),
@@ -218,6 +242,7 @@ impl Application {
             exports: Arc::new(exports.clone()),
             audit: Arc::new(AuditService::new(audit_log)),
             recovery: Arc::new(recovery),
+            confirmation: Arc::new(confirmation),
         };
         let hasher = Arc::clone(&stores.hasher);
         let provisioning = Arc::new(ProvisioningService::new(stores));
@@ -239,6 +264,7 @@ impl Application {
             hasher,
             outbox,
             mailer,
+            templates,
         })
     }
 
@@ -307,6 +333,11 @@ impl Application {
                 photos,
                 Arc::new(AsyncZipPacker),
                 auditor.clone(),
+                Postman::new(
+                    Arc::new(PostgresMailOutbox::new(&database)),
+                    Arc::clone(&self.templates),
+                    Arc::clone(&self.clock),
+                ),
             ),
             audit: auditor,
         })

@@ -11,14 +11,14 @@ use shoebox_domain::{
     },
 };
 use shoebox_ports::{
-    inbound::{Authentication, SignedIn},
+    inbound::{Authentication, SignedIn, SignedUp},
     outbound::{
         ApiTokenRepository, Clock, InsertUserError, InvitationRepository, LoginThrottleRepository,
         PasswordHasher, SessionRepository, UserRepository,
     },
 };
 
-use crate::AuthSettings;
+use crate::{AuthSettings, mail::EmailVerifier};
 
 /// API tokens record their last use at most this often.
 const TOKEN_USE_RESOLUTION_SECONDS: i64 = 60;
@@ -44,19 +44,28 @@ impl fmt::Debug for AccountStores {
 #[derive(Debug, Clone)]
 pub struct AuthenticationService {
     stores: AccountStores,
+    verifier: EmailVerifier,
     signup: SignupMode,
     sessions: SessionPolicy,
     throttle: LoginThrottlePolicy,
+    require_verified_email: bool,
 }
 
 impl AuthenticationService {
-    pub fn new(stores: AccountStores, settings: &AuthSettings) -> Self {
+    pub fn new(stores: AccountStores, verifier: EmailVerifier, settings: &AuthSettings) -> Self {
         Self {
             stores,
+            verifier,
             signup: settings.signup,
             sessions: settings.session_policy(),
             throttle: settings.throttle_policy(),
+            require_verified_email: settings.require_email_verification,
         }
+    }
+
+    /// Whether the instance keeps `user` out until their address is verified.
+    fn kept_out(&self, user: &User) -> bool {
+        self.require_verified_email && !user.is_email_verified()
     }
 
     async fn open_session(&self, user: User, client: ClientInfo) -> anyhow::Result<SignedIn> {
@@ -82,22 +91,25 @@ impl AuthenticationService {
         })
     }
 
-    /// Which role the new account gets, and which invitation it consumes.
+    /// Which role the new account gets, which invitation it consumes, and
+    /// whether that invitation was mailed to the address (which proves it).
     async fn admission(
         &self,
         command: &SignUp,
-    ) -> Result<(Role, Option<SecretToken>), SignUpError> {
+    ) -> Result<(Role, Option<SecretToken>, bool), SignUpError> {
         let now = self.stores.clock.now();
         match (self.signup, &command.invitation) {
             (SignupMode::Closed, _) => Err(SignUpError::Closed),
             (SignupMode::Invite, None) => Err(SignUpError::InvitationRequired),
-            (SignupMode::Open, None) => Ok((Role::Member, None)),
+            (SignupMode::Open, None) => Ok((Role::Member, None, false)),
             (SignupMode::Invite | SignupMode::Open, Some(secret)) => {
                 let invitation = self.stores.invitations.find_by_token(secret.hash()).await?;
                 match invitation {
-                    Some(invitation) if invitation.admits(&command.email, now) => {
-                        Ok((invitation.role, Some(secret.clone())))
-                    }
+                    Some(invitation) if invitation.admits(&command.email, now) => Ok((
+                        invitation.role,
+                        Some(secret.clone()),
+                        invitation.email.is_some(),
+                    )),
                     _ => Err(SignUpError::InvitationInvalid),
                 }
             }
@@ -117,20 +129,22 @@ impl AuthenticationService {
 #[async_trait]
 impl Authentication for AuthenticationService {
     #[tracing::instrument(name = "use_case.sign_up", skip_all)]
-    async fn sign_up(&self, command: SignUp) -> Result<SignedIn, SignUpError> {
-        let (role, invitation) = self.admission(&command).await?;
+    async fn sign_up(&self, command: SignUp) -> Result<SignedUp, SignUpError> {
+        let (role, invitation, address_proven) = self.admission(&command).await?;
         let password_hash = self
             .stores
             .hasher
             .hash(command.password.as_plain().clone())
             .await?;
+        let now = self.stores.clock.now();
         let new_user = NewUser {
             id: UserId::new(),
             email: command.email,
             display_name: command.display_name,
             password_hash,
             role,
-            created_at: self.stores.clock.now(),
+            created_at: now,
+            email_verified_at: address_proven.then_some(now),
         };
         let user = self
             .stores
@@ -143,7 +157,15 @@ impl Authentication for AuthenticationService {
                 InsertUserError::Unexpected(error) => SignUpError::Unexpected(error),
             })?;
         tracing::info!(user_id = %user.id, role = %user.role, "account created");
-        Ok(self.open_session(user, command.client).await?)
+        if !user.is_email_verified() {
+            self.verifier.send_verification(&user).await?;
+        }
+        if self.kept_out(&user) {
+            return Ok(SignedUp::VerificationRequired(user));
+        }
+        Ok(SignedUp::SignedIn(
+            self.open_session(user, command.client).await?,
+        ))
     }
 
     #[tracing::instrument(name = "use_case.log_in", skip_all)]
@@ -182,6 +204,9 @@ impl Authentication for AuthenticationService {
         if credentials.user.is_disabled() {
             return Err(LogInError::AccountDisabled);
         }
+        if self.kept_out(&credentials.user) {
+            return Err(LogInError::EmailUnverified);
+        }
         self.stores.throttle.clear(account_key).await?;
         Ok(self.open_session(credentials.user, command.client).await?)
     }
@@ -198,6 +223,9 @@ impl Authentication for AuthenticationService {
             .find_active(secret.hash(), now)
             .await?
             .ok_or(AuthenticationError::Unauthenticated)?;
+        if self.kept_out(&user) {
+            return Err(AuthenticationError::Unauthenticated);
+        }
         if let Some((last_seen_at, expires_at)) = self.sessions.touch(&session, now) {
             self.stores
                 .sessions
@@ -223,6 +251,9 @@ impl Authentication for AuthenticationService {
             .find_active(secret.hash(), now)
             .await?
             .ok_or(AuthenticationError::Unauthenticated)?;
+        if self.kept_out(&user) {
+            return Err(AuthenticationError::Unauthenticated);
+        }
         let stale = token.last_used_at.is_none_or(|used| {
             now.signed_duration_since(used).num_seconds() >= TOKEN_USE_RESOLUTION_SECONDS
         });

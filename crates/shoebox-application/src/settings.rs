@@ -29,6 +29,13 @@ pub struct AuthSettings {
     pub mail_max_per_address: u32,
     /// Mail-sending requests allowed per client address (IPv6: per /64) per window.
     pub mail_max_per_ip: u32,
+    /// Email confirmation links (verification, change of address) expire
+    /// after this many hours.
+    pub email_confirmation_valid_hours: u64,
+    /// When true, members with an unverified address cannot sign in (or
+    /// use a session or API token) until they follow the mailed link. When
+    /// false, they can, and the web app shows a banner asking them to.
+    pub require_email_verification: bool,
 }
 
 impl Default for AuthSettings {
@@ -44,6 +51,8 @@ impl Default for AuthSettings {
             password_reset_valid_minutes: 60,
             mail_max_per_address: 3,
             mail_max_per_ip: 20,
+            email_confirmation_valid_hours: 48,
+            require_email_verification: false,
         }
     }
 }
@@ -79,6 +88,14 @@ impl AuthSettings {
             i64::try_from(self.password_reset_valid_minutes)
                 .unwrap_or(i64::MAX / 60_000)
                 .clamp(1, 7 * 24 * 60),
+        )
+    }
+
+    pub fn email_confirmation_validity(&self) -> TimeDelta {
+        TimeDelta::hours(
+            i64::try_from(self.email_confirmation_valid_hours)
+                .unwrap_or(i64::MAX)
+                .clamp(1, 30 * 24),
         )
     }
 

@@ -16,7 +16,10 @@ use shoebox_domain::{
         SessionId, SignupMode, ThrottleKey, ThrottleState,
     },
 };
-use shoebox_ports::{inbound::Authentication, outbound::InsertUserError};
+use shoebox_ports::{
+    inbound::{Authentication, SignedIn, SignedUp},
+    outbound::InsertUserError,
+};
 
 fn sign_up(invitation: Option<SecretToken>) -> SignUp {
     SignUp {
@@ -29,11 +32,73 @@ fn sign_up(invitation: Option<SecretToken>) -> SignUp {
 }
 
 fn service(mocks: Mocks, signup: SignupMode) -> AuthenticationService {
-    let settings = shoebox_application::AuthSettings {
-        signup,
-        ..settings()
-    };
-    AuthenticationService::new(mocks.into_stores(), &settings)
+    with_settings(
+        mocks,
+        shoebox_application::AuthSettings {
+            signup,
+            ..settings()
+        },
+    )
+}
+
+fn with_settings(
+    mocks: Mocks,
+    settings: shoebox_application::AuthSettings,
+) -> AuthenticationService {
+    let (stores, verifier) = mocks.into_parts(&settings);
+    AuthenticationService::new(stores, verifier, &settings)
+}
+
+/// Sign-up of `new@example.org` goes through: the hash and the insert.
+fn expect_insert(mocks: &mut Mocks) {
+    mocks
+        .hasher
+        .expect_hash()
+        .times(1)
+        .returning(|_| Ok(PasswordHash::from_phc("$argon2id$new")));
+    mocks
+        .users
+        .expect_insert()
+        .times(1)
+        .returning(|new_user, _| {
+            let mut created = user(new_user.email.as_str(), new_user.role);
+            created.id = new_user.id;
+            created.email_verified_at = new_user.email_verified_at;
+            Ok(created)
+        });
+}
+
+/// A verification link for `new@example.org` is recorded and mailed there.
+fn expect_verification_mail(mocks: &mut Mocks) {
+    let address = EmailAddress::parse("new@example.org").unwrap();
+    let recorded = address.clone();
+    mocks
+        .confirmations
+        .expect_insert()
+        .withf(move |_, email, _, now_, expires| {
+            *email == recorded && *now_ == now() && *expires == now() + TimeDelta::hours(48)
+        })
+        .times(1)
+        .returning(|_, _, _, _, _| Ok(()));
+    mocks
+        .outbox
+        .expect_enqueue()
+        .withf(move |_, mail, _, _| {
+            mail.to == address
+                && mail.subject.starts_with("Confirm your email address")
+                && mail
+                    .text
+                    .contains("https://photos.example.org/verify-email?token=")
+        })
+        .times(1)
+        .returning(|_, _, _, _| Ok(()));
+}
+
+fn signed_in(outcome: SignedUp) -> SignedIn {
+    match outcome {
+        SignedUp::SignedIn(signed_in) => signed_in,
+        SignedUp::VerificationRequired(user) => panic!("{} was kept out", user.email),
+    }
 }
 
 fn expect_session_insert(mocks: &mut Mocks) {
@@ -123,13 +188,19 @@ async fn a_valid_invitation_gives_its_role_and_is_consumed_with_the_insert() {
         .returning(|new_user, _| {
             let mut created = user(new_user.email.as_str(), new_user.role);
             created.id = new_user.id;
+            created.email_verified_at = new_user.email_verified_at;
             Ok(created)
         });
     expect_session_insert(&mut mocks);
-    let signed_in = service(mocks, SignupMode::Invite)
-        .sign_up(sign_up(Some(new.secret)))
-        .await
-        .unwrap();
+    // An open link proves nothing about the address.
+    expect_verification_mail(&mut mocks);
+    let signed_in = signed_in(
+        service(mocks, SignupMode::Invite)
+            .sign_up(sign_up(Some(new.secret)))
+            .await
+            .unwrap(),
+    );
+    assert!(!signed_in.user.is_email_verified());
     assert_eq!(signed_in.user.role, Role::Admin);
     assert_eq!(signed_in.session.user_id, signed_in.user.id);
     assert_eq!(signed_in.session.expires_at, now() + TimeDelta::days(14));
@@ -151,6 +222,147 @@ async fn a_taken_email_is_reported_as_such() {
         .sign_up(sign_up(None))
         .await;
     assert!(matches!(result, Err(SignUpError::EmailTaken)));
+}
+
+#[tokio::test]
+async fn an_invitation_mailed_to_the_address_verifies_it_and_nothing_is_sent() {
+    let mut mocks = Mocks::default();
+    let admin = user("admin@example.org", Role::Admin);
+    let new = NewInvitation::generate(
+        Some(EmailAddress::parse("new@example.org").unwrap()),
+        Role::Member,
+        admin.id,
+        now(),
+        now() + TimeDelta::days(1),
+    );
+    let invitation = new.invitation.clone();
+    mocks
+        .invitations
+        .expect_find_by_token()
+        .return_once(move |_| Ok(Some(invitation)));
+    expect_insert(&mut mocks);
+    expect_session_insert(&mut mocks);
+    // No expectations on the confirmations or the outbox: a call fails the test.
+    let signed_in = signed_in(
+        service(mocks, SignupMode::Invite)
+            .sign_up(sign_up(Some(new.secret)))
+            .await
+            .unwrap(),
+    );
+    assert_eq!(signed_in.user.email_verified_at, Some(now()));
+}
+
+#[tokio::test]
+async fn when_verification_is_required_sign_up_opens_no_session_and_mails_the_link() {
+    let mut mocks = Mocks::default();
+    expect_insert(&mut mocks);
+    expect_verification_mail(&mut mocks);
+    // No session expectation: opening one fails the test.
+    let outcome = with_settings(
+        mocks,
+        shoebox_application::AuthSettings {
+            signup: SignupMode::Open,
+            require_email_verification: true,
+            ..settings()
+        },
+    )
+    .sign_up(sign_up(None))
+    .await
+    .unwrap();
+    match outcome {
+        SignedUp::VerificationRequired(user) => {
+            assert_eq!(user.email.as_str(), "new@example.org");
+            assert!(!user.is_email_verified());
+        }
+        SignedUp::SignedIn(_) => panic!("an unverified member got a session"),
+    }
+}
+
+fn unverified_login(mocks: &mut Mocks, password_ok: bool) {
+    mocks.throttle.expect_counters().returning(|_| Ok(vec![]));
+    mocks.users.expect_credentials_by_email().returning(|_| {
+        let mut member = user("ada@example.org", Role::Member);
+        member.email_verified_at = None;
+        Ok(Some(credentials(member)))
+    });
+    mocks
+        .hasher
+        .expect_verify()
+        .returning(move |_, _| Ok(password_ok));
+}
+
+#[tokio::test]
+async fn when_verification_is_required_an_unverified_member_is_told_only_after_a_right_password() {
+    let required = || shoebox_application::AuthSettings {
+        require_email_verification: true,
+        ..settings()
+    };
+    let mut mocks = Mocks::default();
+    unverified_login(&mut mocks, true);
+    let result = with_settings(mocks, required())
+        .log_in(log_in("ada@example.org", "right-password"))
+        .await;
+    assert!(
+        matches!(result, Err(LogInError::EmailUnverified)),
+        "{result:?}"
+    );
+
+    let mut mocks = Mocks::default();
+    unverified_login(&mut mocks, false);
+    mocks
+        .throttle
+        .expect_record_failure()
+        .times(1)
+        .returning(|_, _, _| Ok(()));
+    let result = with_settings(mocks, required())
+        .log_in(log_in("ada@example.org", "wrong-password"))
+        .await;
+    assert!(
+        matches!(result, Err(LogInError::InvalidCredentials)),
+        "{result:?}"
+    );
+}
+
+#[tokio::test]
+async fn unverified_members_sign_in_when_verification_is_not_required() {
+    let mut mocks = Mocks::default();
+    unverified_login(&mut mocks, true);
+    mocks.throttle.expect_clear().returning(|_| Ok(()));
+    expect_session_insert(&mut mocks);
+    let signed_in = service(mocks, SignupMode::Open)
+        .log_in(log_in("ada@example.org", "right-password"))
+        .await
+        .unwrap();
+    assert!(!signed_in.user.is_email_verified());
+}
+
+#[tokio::test]
+async fn when_verification_is_required_an_unverified_members_session_no_longer_counts() {
+    let mut mocks = Mocks::default();
+    mocks.sessions.expect_find_active().returning(|_, _| {
+        let mut member = user("ada@example.org", Role::Member);
+        member.email_verified_at = None;
+        let session = Session {
+            id: SessionId::new(),
+            user_id: member.id,
+            csrf_token: "csrf".into(),
+            client: client(),
+            created_at: now(),
+            last_seen_at: now(),
+            expires_at: now() + TimeDelta::days(1),
+        };
+        Ok(Some((session, member)))
+    });
+    let result = with_settings(
+        mocks,
+        shoebox_application::AuthSettings {
+            require_email_verification: true,
+            ..settings()
+        },
+    )
+    .authenticate_session(SecretToken::generate(""))
+    .await;
+    assert!(matches!(result, Err(AuthenticationError::Unauthenticated)));
 }
 
 fn log_in(email: &str, password: &str) -> LogIn {

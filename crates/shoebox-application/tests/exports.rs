@@ -26,6 +26,7 @@ use shoebox_ports::{
 };
 
 use common::{Mocks, now, session_actor, user};
+use shoebox_ports::outbound::MockMailOutbox;
 
 fn clock() -> Arc<MockClock> {
     let mut clock = MockClock::new();
@@ -53,6 +54,8 @@ fn service(exports: MockExportRepository, blobs: MockBlobStore) -> ExportService
         photos,
         Arc::new(MockZipPacker::new()),
         audit,
+        // Nothing here gets to ready: a message would fail the test.
+        common::postman(MockMailOutbox::new()),
     )
 }
 

@@ -43,6 +43,7 @@ pub fn new_user(email: &str, created_at: DateTime<Utc>) -> NewUser {
         password_hash: PasswordHash::from_phc(FAKE_PASSWORD_HASH),
         role: Role::Member,
         created_at,
+        email_verified_at: Some(created_at),
     }
 }
 

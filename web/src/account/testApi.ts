@@ -16,6 +16,7 @@ export const admin = {
   display_name: "Admin",
   role: "admin" as const,
   disabled: false,
+  email_verified: true,
   created_at: "2026-01-05T10:00:00Z",
   updated_at: "2026-01-05T10:00:00Z",
 };

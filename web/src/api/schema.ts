@@ -260,6 +260,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/email-verification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["request_verification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/email-verification/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["confirm_email"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/login": {
         parameters: {
             query?: never;
@@ -383,6 +415,22 @@ export interface paths {
         put?: never;
         post?: never;
         delete: operations["cancel_own"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/email": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["change_email"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -885,9 +933,23 @@ export interface components {
             /** @description From `git describe --tags`; `0.0.0+<sha>` when untagged. */
             version: string;
         };
+        ChangeEmailBody: {
+            /** @description The new address; it takes effect when the link mailed to it is followed. */
+            email: string;
+            /** @description The member's current password. */
+            password: string;
+        };
         ChangePasswordBody: {
             current_password: string;
             new_password: string;
+        };
+        ConfirmEmailBody: {
+            /** @description The `token` of the link in the message. */
+            token: string;
+        };
+        ConfirmedEmailResponse: {
+            /** @description The member's address, now verified. */
+            email: string;
         };
         CreateAlbumBody: {
             description?: string | null;
@@ -1145,6 +1207,9 @@ export interface components {
         RequestPasswordResetBody: {
             email: string;
         };
+        RequestVerificationBody: {
+            email: string;
+        };
         /** @enum {string} */
         RoleDto: "member" | "admin";
         SessionResponse: {
@@ -1243,6 +1308,8 @@ export interface components {
             disabled: boolean;
             display_name: string;
             email: string;
+            /** @description Whether the member has followed a mailed link proving `email`. */
+            email_verified: boolean;
             full_name?: string | null;
             /** Format: uuid */
             id: string;
@@ -1268,6 +1335,11 @@ export interface components {
             size_bytes: number;
             /** Format: int32 */
             width: number;
+        };
+        /** @description Sign-up on an instance that requires verified addresses: no session yet. */
+        VerificationPendingResponse: {
+            /** @description Where the verification link went. */
+            email: string;
         };
         /** @description The latest restore drill of a backup. */
         VerificationResponse: {
@@ -2336,6 +2408,88 @@ export interface operations {
             };
         };
     };
+    request_verification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RequestVerificationBody"];
+            };
+        };
+        responses: {
+            /** @description If the address belongs to an active member who has not verified it, a new link is on its way (earlier links stop working); the answer is the same otherwise */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Too many requests for this address or from this client; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    confirm_email: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConfirmEmailBody"];
+            };
+        };
+        responses: {
+            /** @description Address verified (for a change of address: now the account's address, and the old one was told) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConfirmedEmailResponse"];
+                };
+            };
+            /** @description The link is unknown, used or expired */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Another account took this address meanwhile */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token is malformed */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     log_in: {
         parameters: {
             query?: never;
@@ -2367,7 +2521,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Account disabled */
+            /** @description Account disabled, or (on instances that require it) its address not verified yet; told only after a correct password */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2534,13 +2688,22 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Account created and signed in; sets the `shoebox_session` cookie */
+            /** @description Account created and signed in; sets the `shoebox_session` cookie. Unless the address is already proven (an invitation mailed to it), a verification link is on its way */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["SignedInResponse"];
+                };
+            };
+            /** @description Account created; the instance requires a verified address, so the member signs in after following the mailed link */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VerificationPendingResponse"];
                 };
             };
             /** @description Sign-up closed, invitation required or invalid */
@@ -2742,6 +2905,63 @@ export interface operations {
             };
             /** @description No deletion pending */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    change_email: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangeEmailBody"];
+            };
+        };
+        responses: {
+            /** @description A confirmation link is on its way to the new address; the account keeps its address until it is followed. The answer is the same when another account has the address (then nothing is sent) */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Current password incorrect, or CSRF token missing */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not an email address, or the current one */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests; see Retry-After */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,6 +1,8 @@
 import { useState, type SyntheticEvent } from "react";
 import { formatDate } from "../account/format";
 import { api } from "../api/client";
+import { ApiError } from "../api/problem";
+import { ResendVerification } from "../account/ResendVerification";
 import { ErrorMessage } from "../components/ErrorMessage";
 import { Link } from "../components/Link";
 import { navigate } from "../router";
@@ -14,6 +16,8 @@ export function AuthPage({ mode }: { mode: "sign-in" | "sign-up" }) {
   const [displayName, setDisplayName] = useState("");
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  // Sign-up on an instance that requires a confirmed address: where the link went.
+  const [pendingEmail, setPendingEmail] = useState("");
   const signingUp = mode === "sign-up";
 
   const submit = async (event: SyntheticEvent<HTMLFormElement>) => {
@@ -24,9 +28,11 @@ export function AuthPage({ mode }: { mode: "sign-in" | "sign-up" }) {
       const { data } = signingUp
         ? await api.POST("/api/v1/auth/signup", { body: { email, password, display_name: displayName } })
         : await api.POST("/api/v1/auth/login", { body: { email, password } });
-      if (data) {
+      if (data && "csrf_token" in data) {
         signedIn(data);
         navigate("/");
+      } else if (data) {
+        setPendingEmail(data.email);
       }
     } catch (caught) {
       setError(caught);
@@ -34,6 +40,26 @@ export function AuthPage({ mode }: { mode: "sign-in" | "sign-up" }) {
       setBusy(false);
     }
   };
+
+  const unverified = error instanceof ApiError && error.problem.type?.endsWith("/email-unverified");
+
+  if (pendingEmail) {
+    return (
+      <section className="auth">
+        <h1>Check your inbox</h1>
+        <div role="status" className="notice">
+          <p>
+            <strong>Your account is created.</strong> We sent a link to {pendingEmail}: follow it to confirm your address, then
+            sign in.
+          </p>
+        </div>
+        <ResendVerification email={pendingEmail} />
+        <p>
+          <Link href="/sign-in">Sign in</Link> once you have confirmed.
+        </p>
+      </section>
+    );
+  }
 
   return (
     <section className="auth">
@@ -100,6 +126,7 @@ export function AuthPage({ mode }: { mode: "sign-in" | "sign-up" }) {
           {signingUp ? "Sign up" : "Sign in"}
         </button>
       </form>
+      {unverified && <ResendVerification email={email} />}
       <p>
         {signingUp ? (
           <>

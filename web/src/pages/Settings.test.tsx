@@ -45,6 +45,11 @@ function renderPage(routes: Record<string, Answer | Answer[]>) {
   return { calls, person: userEvent.setup() };
 }
 
+/** The password form (the email form has a "Current password" too). */
+function passwordPanel() {
+  return within(screen.getByRole("region", { name: "Password" }));
+}
+
 describe("Settings", () => {
   afterEach(() => {
     vi.unstubAllGlobals();
@@ -52,7 +57,7 @@ describe("Settings", () => {
 
   it("refuses differing new passwords before asking the server", async () => {
     const { calls, person } = renderPage({});
-    await person.type(screen.getByLabelText("Current password"), "old password here");
+    await person.type(passwordPanel().getByLabelText("Current password"), "old password here");
     await person.type(screen.getByLabelText("New password"), "correct horse battery");
     await person.type(screen.getByLabelText("Confirm new password"), "correct horse battery!");
     await person.click(screen.getByRole("button", { name: "Change password" }));
@@ -68,7 +73,7 @@ describe("Settings", () => {
       "PUT /api/v1/me/password": [problem(403, "The current password is wrong."), noContent()],
     });
     const fill = async (current: string) => {
-      await person.type(screen.getByLabelText("Current password"), current);
+      await person.type(passwordPanel().getByLabelText("Current password"), current);
       await person.type(screen.getByLabelText("New password"), "correct horse battery");
       await person.type(screen.getByLabelText("Confirm new password"), "correct horse battery");
       await person.click(screen.getByRole("button", { name: "Change password" }));
@@ -76,7 +81,7 @@ describe("Settings", () => {
     await fill("wrong");
     expect(await screen.findByRole("alert")).toHaveTextContent("The current password is wrong.");
 
-    await person.clear(screen.getByLabelText("Current password"));
+    await person.clear(passwordPanel().getByLabelText("Current password"));
     await person.clear(screen.getByLabelText("New password"));
     await person.clear(screen.getByLabelText("Confirm new password"));
     await fill("right password");
@@ -89,7 +94,7 @@ describe("Settings", () => {
     await vi.waitFor(() => {
       expect(calls.filter((call) => call.path === "/api/v1/me/sessions")).toHaveLength(2);
     });
-    expect(screen.getByLabelText("Current password")).toHaveValue("");
+    expect(passwordPanel().getByLabelText("Current password")).toHaveValue("");
   });
 
   it("marks this browser and signs another session out after confirming", async () => {
@@ -235,6 +240,7 @@ describe("Settings", () => {
     expect(within(exports).getByText("Failed — request a new one")).toBeInTheDocument();
     expect(section.getByRole("button", { name: "Request an export" })).toBeInTheDocument();
     expect(screen.getAllByRole("heading", { level: 2 }).map((heading) => heading.textContent)).toEqual([
+      "Email address",
       "Password",
       "Sessions",
       "API tokens",

@@ -2,12 +2,13 @@ import "../account/account.css";
 import { useState } from "react";
 import { DataExports } from "../account/DataExports";
 import { DeleteAccount } from "../account/DeleteAccount";
+import { EmailForm } from "../account/EmailForm";
 import { PasswordForm } from "../account/PasswordForm";
 import { SessionList } from "../account/SessionList";
 import { TokenList } from "../account/TokenList";
 import { useSession } from "../session";
 
-/** Password, where the member is signed in, personal API tokens, exporting one's data, and deleting the account. */
+/** Email address, password, where the member is signed in, personal API tokens, exporting one's data, and deleting the account. */
 export function Settings() {
   const { signOut } = useSession();
   // Changing the password ends other sessions and revokes tokens on the server: list them again.
@@ -15,6 +16,10 @@ export function Settings() {
   return (
     <section className="account">
       <h1>Settings</h1>
+      <section aria-labelledby="settings-email" className="panel">
+        <h2 id="settings-email">Email address</h2>
+        <EmailForm />
+      </section>
       <section aria-labelledby="settings-password" className="panel">
         <h2 id="settings-password">Password</h2>
         <PasswordForm

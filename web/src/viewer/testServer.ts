@@ -45,6 +45,7 @@ export const SESSION = {
     display_name: "Ada",
     role: "member",
     disabled: false,
+    email_verified: true,
     created_at: "2026-11-23T10:00:00Z",
     updated_at: "2026-11-23T10:00:00Z",
   },

@@ -10,6 +10,7 @@ mod authorization;
 mod backups;
 mod cli;
 mod crash;
+mod email;
 mod exports;
 mod helpers;
 mod jobs;

@@ -17,6 +17,7 @@ use crate::{problem::ProblemDetails, routes};
     paths(
         routes::auth::sign_up, routes::auth::log_in, routes::auth::log_out, routes::auth::current_session,
         routes::recovery::request_reset, routes::recovery::reset_password,
+        routes::email::request_verification, routes::email::confirm_email, routes::email::change_email,
         routes::me::profile, routes::me::update_profile, routes::me::change_password,
         routes::sessions::list, routes::sessions::revoke, routes::sessions::revoke_all,
         routes::tokens::list, routes::tokens::create, routes::tokens::revoke,

@@ -56,6 +56,8 @@ pub struct UserResponse {
     /// Set while a deletion waits out its grace period: the account and
     /// everything it owns is erased then, unless cancelled.
     pub deletion_due_at: Option<DateTime<Utc>>,
+    /// Whether the member has followed a mailed link proving `email`.
+    pub email_verified: bool,
 }
 
 impl From<User> for UserResponse {
@@ -71,6 +73,7 @@ impl From<User> for UserResponse {
             created_at: user.created_at,
             updated_at: user.updated_at,
             deletion_due_at: user.deletion_due_at,
+            email_verified: user.email_verified_at.is_some(),
         }
     }
 }
@@ -96,6 +99,38 @@ pub struct SignUpBody {
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct RequestPasswordResetBody {
     pub email: String,
+}
+
+/// Sign-up on an instance that requires verified addresses: no session yet.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VerificationPendingResponse {
+    /// Where the verification link went.
+    pub email: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct RequestVerificationBody {
+    pub email: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ConfirmEmailBody {
+    /// The `token` of the link in the message.
+    pub token: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ConfirmedEmailResponse {
+    /// The member's address, now verified.
+    pub email: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ChangeEmailBody {
+    /// The new address; it takes effect when the link mailed to it is followed.
+    pub email: String,
+    /// The member's current password.
+    pub password: String,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

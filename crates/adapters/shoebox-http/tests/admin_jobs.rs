@@ -37,6 +37,7 @@ fn actor(role: Role) -> Actor {
             created_at: Utc::now(),
             updated_at: Utc::now(),
             deletion_due_at: None,
+            email_verified_at: None,
         },
         credential: Credential::ApiToken {
             id: ApiTokenId::new(),
@@ -93,6 +94,7 @@ async fn service(
             audit: Arc::new(shoebox_ports::inbound::MockAuditTrail::new()),
             backups: Arc::new(shoebox_ports::inbound::MockBackupAdministration::new()),
             recovery: Arc::new(shoebox_ports::inbound::MockPasswordRecovery::new()),
+            confirmation: Arc::new(shoebox_ports::inbound::MockEmailConfirmation::new()),
         },
         settings: Default::default(),
         build: BuildInfo {

@@ -44,6 +44,7 @@ fn user(role: Role) -> User {
         created_at: Utc::now(),
         updated_at: Utc::now(),
         deletion_due_at: None,
+        email_verified_at: None,
     }
 }
 
@@ -88,6 +89,7 @@ async fn service(
             audit: Arc::new(shoebox_ports::inbound::MockAuditTrail::new()),
             backups: Arc::new(shoebox_ports::inbound::MockBackupAdministration::new()),
             recovery: Arc::new(shoebox_ports::inbound::MockPasswordRecovery::new()),
+            confirmation: Arc::new(shoebox_ports::inbound::MockEmailConfirmation::new()),
         },
         settings: mocks.settings.unwrap_or_default(),
         build: BuildInfo {

@@ -74,6 +74,7 @@ async fn service(
                 backups
             }),
             recovery: Arc::new(shoebox_ports::inbound::MockPasswordRecovery::new()),
+            confirmation: Arc::new(shoebox_ports::inbound::MockEmailConfirmation::new()),
         },
         settings: Default::default(),
         build: BuildInfo {

@@ -29,10 +29,10 @@ pub use archive::PostgresArchive;
 pub use database::PostgresDatabase;
 pub use repositories::{
     PostgresAlbumRepository, PostgresApiTokenRepository, PostgresAuditRepository,
-    PostgresDatabaseMonitor, PostgresExportRepository, PostgresInvitationRepository,
-    PostgresJobQueue, PostgresLoginThrottleRepository, PostgresMailOutbox,
-    PostgresMaintenanceRepository, PostgresPasswordResetRepository, PostgresPhotoRepository,
-    PostgresScheduleLedger, PostgresSchemaInspector, PostgresSessionRepository,
-    PostgresShareLinkRepository, PostgresUserRepository,
+    PostgresDatabaseMonitor, PostgresEmailConfirmationRepository, PostgresExportRepository,
+    PostgresInvitationRepository, PostgresJobQueue, PostgresLoginThrottleRepository,
+    PostgresMailOutbox, PostgresMaintenanceRepository, PostgresPasswordResetRepository,
+    PostgresPhotoRepository, PostgresScheduleLedger, PostgresSchemaInspector,
+    PostgresSessionRepository, PostgresShareLinkRepository, PostgresUserRepository,
 };
 pub use settings::DatabaseSettings;

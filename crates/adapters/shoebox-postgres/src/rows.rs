@@ -37,6 +37,7 @@ pub(crate) struct UserRow {
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
     deletion_due_at: Option<DateTime<Utc>>,
+    email_verified_at: Option<DateTime<Utc>>,
 }
 
 impl UserRow {
@@ -65,6 +66,7 @@ impl UserRow {
             created_at: self.created_at,
             updated_at: self.updated_at,
             deletion_due_at: self.deletion_due_at,
+            email_verified_at: self.email_verified_at,
         })
     }
 }

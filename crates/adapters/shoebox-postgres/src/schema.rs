@@ -39,6 +39,18 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         deletion_due_at -> Nullable<Timestamptz>,
+        email_verified_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    email_confirmations (token_hash) {
+        token_hash -> Bytea,
+        user_id -> Uuid,
+        email -> Text,
+        created_at -> Timestamptz,
+        expires_at -> Timestamptz,
+        used_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -221,6 +233,7 @@ diesel::table! {
 
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(password_resets -> users (user_id));
+diesel::joinable!(email_confirmations -> users (user_id));
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(photo_variants -> photos (photo_id));
 diesel::joinable!(album_photos -> photos (photo_id));
@@ -244,5 +257,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     jobs,
     schedule_slots,
     mail_outbox,
-    password_resets
+    password_resets,
+    email_confirmations
 );

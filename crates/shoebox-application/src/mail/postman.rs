@@ -2,6 +2,8 @@
 
 use std::{fmt, sync::Arc};
 
+use chrono::{DateTime, Utc};
+
 use minijinja::context;
 use shoebox_domain::{
     EmailAddress,
@@ -18,6 +20,34 @@ pub enum Message {
     PasswordReset { link: String, valid_minutes: i64 },
     /// The password was reset (and every session ended).
     PasswordChanged { forgot_link: String },
+    /// A single-use link proving the member's address, after sign-up.
+    VerifyEmail {
+        link: String,
+        email: String,
+        valid_hours: i64,
+    },
+    /// A single-use link, to the new address, that makes it the member's.
+    ConfirmEmailChange {
+        link: String,
+        email: String,
+        valid_hours: i64,
+    },
+    /// To the old address: the account now uses `new_email`.
+    EmailChanged { new_email: String },
+    /// The account is erased at `due_at` unless the member cancels.
+    DeletionScheduled {
+        settings_link: String,
+        due_at: DateTime<Utc>,
+        by_admin: bool,
+    },
+    /// The account was erased.
+    DeletionCompleted,
+    /// A data export can be downloaded until `expires_at`.
+    ExportReady {
+        settings_link: String,
+        size_bytes: u64,
+        expires_at: DateTime<Utc>,
+    },
 }
 
 /// Links carry secrets: never in logs.
@@ -32,6 +62,12 @@ impl Message {
         match self {
             Self::PasswordReset { .. } => "password_reset",
             Self::PasswordChanged { .. } => "password_changed",
+            Self::VerifyEmail { .. } => "verify_email",
+            Self::ConfirmEmailChange { .. } => "email_change",
+            Self::EmailChanged { .. } => "email_changed",
+            Self::DeletionScheduled { .. } => "deletion_scheduled",
+            Self::DeletionCompleted => "deletion_completed",
+            Self::ExportReady { .. } => "export_ready",
         }
     }
 
@@ -42,8 +78,67 @@ impl Message {
                 valid_minutes,
             } => context! { link, valid_minutes },
             Self::PasswordChanged { forgot_link } => context! { link => forgot_link },
+            Self::VerifyEmail {
+                link,
+                email,
+                valid_hours,
+            }
+            | Self::ConfirmEmailChange {
+                link,
+                email,
+                valid_hours,
+            } => context! { link, email, valid_hours },
+            Self::EmailChanged { new_email } => context! { email => new_email },
+            Self::DeletionScheduled {
+                settings_link,
+                due_at,
+                by_admin,
+            } => context! {
+                link => settings_link,
+                due_date => due_at.format("%-d %B %Y").to_string(),
+                due_time => due_at.format("%H:%M").to_string(),
+                by_admin,
+            },
+            Self::DeletionCompleted => context! {},
+            Self::ExportReady {
+                settings_link,
+                size_bytes,
+                expires_at,
+            } => context! {
+                link => settings_link,
+                size => human_size(*size_bytes),
+                expires => expires_at.format("%-d %B %Y, %H:%M").to_string(),
+            },
         }
     }
+}
+
+/// `1.4 MB`, `12 MB`: sizes as the web app shows them (decimal units).
+fn human_size(bytes: u64) -> String {
+    const UNITS: [&str; 4] = ["KB", "MB", "GB", "TB"];
+    if bytes < 1000 {
+        return if bytes == 1 {
+            "1 byte".to_owned()
+        } else {
+            format!("{bytes} bytes")
+        };
+    }
+    #[expect(
+        clippy::cast_precision_loss,
+        reason = "a size to read, not to compute with"
+    )]
+    let mut value = bytes as f64 / 1000.0;
+    let mut unit = 0;
+    while value >= 1000.0 && unit < UNITS.len() - 1 {
+        value /= 1000.0;
+        unit += 1;
+    }
+    let number = if value < 10.0 {
+        format!("{value:.1}")
+    } else {
+        format!("{value:.0}")
+    };
+    format!("{} {}", number.trim_end_matches(".0"), UNITS[unit])
 }
 
 /// Renders messages and queues them for the `mail.send` job.
@@ -100,5 +195,20 @@ impl Postman {
             .await?;
         tracing::info!(mail_id = %id, message = ?message, "mail queued");
         Ok(id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::human_size;
+
+    #[test]
+    fn sizes_read_like_the_web_app_shows_them() {
+        assert_eq!(human_size(1), "1 byte");
+        assert_eq!(human_size(999), "999 bytes");
+        assert_eq!(human_size(1_000), "1 KB");
+        assert_eq!(human_size(1_234_567), "1.2 MB");
+        assert_eq!(human_size(12_345_678), "12 MB");
+        assert_eq!(human_size(5_000_000_000_000_000), "5000 TB");
     }
 }

@@ -20,40 +20,42 @@ impl Default for InstanceSettings {
     }
 }
 
-/// Every template: (name, source).
-const TEMPLATES: &[(&str, &str)] = &[
-    (
-        "layout.html",
-        include_str!("../../templates/mail/layout.html"),
-    ),
-    (
-        "layout.txt",
-        include_str!("../../templates/mail/layout.txt"),
-    ),
-    (
-        "password_reset.subject.txt",
-        include_str!("../../templates/mail/password_reset.subject.txt"),
-    ),
-    (
-        "password_reset.txt",
-        include_str!("../../templates/mail/password_reset.txt"),
-    ),
-    (
-        "password_reset.html",
-        include_str!("../../templates/mail/password_reset.html"),
-    ),
-    (
-        "password_changed.subject.txt",
-        include_str!("../../templates/mail/password_changed.subject.txt"),
-    ),
-    (
-        "password_changed.txt",
-        include_str!("../../templates/mail/password_changed.txt"),
-    ),
-    (
-        "password_changed.html",
-        include_str!("../../templates/mail/password_changed.html"),
-    ),
+/// Each message's subject, text and HTML templates, plus the shared layouts:
+/// (name, source), embedded at compile time.
+macro_rules! templates {
+    ($($message:literal),* $(,)?) => {
+        &[
+            ("layout.html", include_str!("../../templates/mail/layout.html")),
+            ("layout.txt", include_str!("../../templates/mail/layout.txt")),
+            $(
+                (
+                    concat!($message, ".subject.txt"),
+                    include_str!(concat!("../../templates/mail/", $message, ".subject.txt")),
+                ),
+                (
+                    concat!($message, ".txt"),
+                    include_str!(concat!("../../templates/mail/", $message, ".txt")),
+                ),
+                (
+                    concat!($message, ".html"),
+                    include_str!(concat!("../../templates/mail/", $message, ".html")),
+                ),
+            )*
+        ]
+    };
+}
+
+/// Every template. A new message adds its name here and its three files
+/// under `templates/mail/`.
+const TEMPLATES: &[(&str, &str)] = templates![
+    "password_reset",
+    "password_changed",
+    "verify_email",
+    "email_change",
+    "email_changed",
+    "deletion_scheduled",
+    "deletion_completed",
+    "export_ready",
 ];
 
 /// A message's three parts.
@@ -85,6 +87,9 @@ impl MailTemplates {
             }
         });
         environment.set_keep_trailing_newline(false);
+        // A value a template names but the message does not give is an
+        // error, not an empty string in someone's inbox.
+        environment.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
         for (name, source) in TEMPLATES {
             environment
                 .add_template(name, source)
@@ -150,10 +155,24 @@ mod tests {
             link,
             "https://photos.example.org/reset-password?token=abc&x=1"
         );
-        for name in ["password_reset", "password_changed"] {
-            let mail = templates
-                .render(name, context! { link => &link, valid_minutes => 60 })
-                .unwrap();
+        let messages: Vec<&str> = TEMPLATES
+            .iter()
+            .filter_map(|(name, _)| name.strip_suffix(".subject.txt"))
+            .collect();
+        assert!(messages.len() >= 8, "{messages:?}");
+        for name in messages {
+            let values = context! {
+                link => &link,
+                valid_minutes => 60,
+                valid_hours => 48,
+                email => "new@example.org",
+                due_date => "1 January 2027",
+                due_time => "12:00",
+                by_admin => false,
+                size => "1.2 MB",
+                expires => "8 January 2027, 12:00",
+            };
+            let mail = templates.render(name, values).unwrap();
             assert!(
                 mail.subject.contains("Camera <Club>"),
                 "{name}: {}",
@@ -161,13 +180,23 @@ mod tests {
             );
             assert!(!mail.subject.contains('\n'));
             assert!(mail.text.contains("Camera <Club>"), "{name}");
-            assert!(mail.text.contains(&link), "{name}");
+            if name != "email_changed" && name != "deletion_completed" {
+                assert!(mail.text.contains(&link), "{name}");
+                assert!(mail.html.contains("token=abc&amp;x=1"), "{name}");
+            }
             assert!(mail.text.contains("https://photos.example.org"), "{name}");
             // HTML escapes what it inserts.
             assert!(mail.html.contains("Camera &lt;Club&gt;"), "{name}");
-            assert!(mail.html.contains("token=abc&amp;x=1"), "{name}");
             assert!(!mail.html.contains("<Club>"), "{name}");
         }
+    }
+
+    #[test]
+    fn a_value_the_message_does_not_give_is_an_error() {
+        let error = templates()
+            .render("password_reset", context! { link => "https://x" })
+            .unwrap_err();
+        assert!(format!("{error:#}").contains("password_reset"), "{error:#}");
     }
 
     #[test]

@@ -22,6 +22,7 @@ use super::ErasureService;
 use crate::{
     Auditor,
     jobs::{JobFailure, JobHandler, ScheduledTask},
+    mail::{Message, Postman},
 };
 
 /// Kind of the job that erases the members whose deletion came due.
@@ -38,6 +39,7 @@ pub struct DeletionService {
     erasure: ErasureService,
     policy: DeletionPolicy,
     audit: Auditor,
+    postman: Postman,
 }
 
 impl fmt::Debug for DeletionService {
@@ -56,6 +58,7 @@ impl DeletionService {
         erasure: ErasureService,
         policy: DeletionPolicy,
         audit: Auditor,
+        postman: Postman,
     ) -> Self {
         Self {
             users,
@@ -64,7 +67,23 @@ impl DeletionService {
             erasure,
             policy,
             audit,
+            postman,
         }
+    }
+
+    /// Erases `id` and tells them at the address they had; `false` when
+    /// there was no such member.
+    async fn erase_and_tell(&self, id: UserId) -> anyhow::Result<bool> {
+        let address = self.users.find(id).await?.map(|user| user.email);
+        if !self.erasure.erase(id).await? {
+            return Ok(false);
+        }
+        if let Some(address) = address {
+            self.postman
+                .send(address, Message::DeletionCompleted)
+                .await?;
+        }
+        Ok(true)
     }
 
     /// Schedules the deletion of `id` per the policy, or erases at once.
@@ -85,6 +104,16 @@ impl DeletionService {
                 // As stored (to the microsecond), so that every answer agrees.
                 let due_at = user.deletion_due_at.unwrap_or(due_at);
                 tracing::info!(user_id = %id, %due_at, "deletion scheduled; sessions and tokens revoked");
+                self.postman
+                    .send(
+                        user.email,
+                        Message::DeletionScheduled {
+                            settings_link: self.postman.link("/settings"),
+                            due_at,
+                            by_admin: by != AuditActor::Member(id),
+                        },
+                    )
+                    .await?;
                 self.audit
                     .record(
                         by,
@@ -95,7 +124,7 @@ impl DeletionService {
                 Ok(DeletionOutcome::Scheduled { due_at })
             }
             None => {
-                if !self.erasure.erase(id).await? {
+                if !self.erase_and_tell(id).await? {
                     return Err(DeletionError::NotFound);
                 }
                 self.audit
@@ -151,7 +180,7 @@ impl DeletionService {
             .due_for_erasure(self.clock.now(), ERASE_BATCH)
             .await?;
         for id in &due {
-            self.erasure.erase(*id).await?;
+            self.erase_and_tell(*id).await?;
             self.audit
                 .record(
                     AuditActor::System,

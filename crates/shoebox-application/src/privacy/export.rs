@@ -30,6 +30,7 @@ use uuid::Uuid;
 use crate::{
     AccountStores, Auditor, PhotoStores,
     jobs::{JobFailure, JobHandler, ScheduledTask},
+    mail::{Message, Postman},
 };
 
 /// Kind of the job that builds one export.
@@ -69,6 +70,7 @@ pub struct ExportService {
     photos: PhotoStores,
     packer: Arc<dyn ZipPacker>,
     audit: Auditor,
+    postman: Postman,
 }
 
 impl fmt::Debug for ExportService {
@@ -91,6 +93,7 @@ impl ExportService {
         photos: PhotoStores,
         packer: Arc<dyn ZipPacker>,
         audit: Auditor,
+        postman: Postman,
     ) -> Self {
         Self {
             exports,
@@ -98,6 +101,7 @@ impl ExportService {
             photos,
             packer,
             audit,
+            postman,
         }
     }
 
@@ -159,6 +163,18 @@ impl ExportService {
             return Ok(None);
         }
         tracing::info!(export_id = %id, size_bytes = meta.size, photo_count, "export ready");
+        if let Some(owner) = self.accounts.users.find(export.owner_id).await? {
+            self.postman
+                .send(
+                    owner.email,
+                    Message::ExportReady {
+                        settings_link: self.postman.link("/settings"),
+                        size_bytes: meta.size,
+                        expires_at: finished_at + EXPORT_LIFETIME,
+                    },
+                )
+                .await?;
+        }
         Ok(Some(BuiltExport {
             size_bytes: meta.size,
             photo_count,

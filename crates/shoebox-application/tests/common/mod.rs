@@ -5,14 +5,18 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use shoebox_application::{AccountStores, AuthSettings};
+use shoebox_application::{
+    AccountStores, AuthSettings,
+    mail::{EmailVerifier, InstanceSettings, MailTemplates, Postman},
+};
 use shoebox_domain::{
     accounts::{DisplayName, EmailAddress, PasswordHash, Role, User, UserCredentials, UserId},
     auth::{Actor, ClientInfo, Credential, SessionId},
 };
 use shoebox_ports::outbound::{
-    MockApiTokenRepository, MockClock, MockInvitationRepository, MockLoginThrottleRepository,
-    MockPasswordHasher, MockSessionRepository, MockUserRepository,
+    MockApiTokenRepository, MockClock, MockEmailConfirmationRepository, MockInvitationRepository,
+    MockLoginThrottleRepository, MockMailOutbox, MockPasswordHasher, MockSessionRepository,
+    MockUserRepository,
 };
 
 pub fn now() -> DateTime<Utc> {
@@ -27,9 +31,45 @@ pub struct Mocks {
     pub invitations: MockInvitationRepository,
     pub throttle: MockLoginThrottleRepository,
     pub hasher: MockPasswordHasher,
+    /// Mail: confirmation links and the outbox (sign-up's verification).
+    pub confirmations: MockEmailConfirmationRepository,
+    pub outbox: MockMailOutbox,
+}
+
+pub fn clock() -> Arc<MockClock> {
+    let mut clock = MockClock::new();
+    clock.expect_now().return_const(now());
+    Arc::new(clock)
+}
+
+/// A postman that renders into `outbox`, with links under photos.example.org.
+pub fn postman(outbox: MockMailOutbox) -> Postman {
+    let templates =
+        MailTemplates::new(&InstanceSettings::default(), "https://photos.example.org").unwrap();
+    Postman::new(Arc::new(outbox), Arc::new(templates), clock())
 }
 
 impl Mocks {
+    /// The account stores and, from the mail mocks, the verifier.
+    pub fn into_parts(self, settings: &AuthSettings) -> (AccountStores, EmailVerifier) {
+        let verifier = EmailVerifier::new(
+            Arc::new(self.confirmations),
+            postman(self.outbox),
+            clock(),
+            settings,
+        );
+        let stores = AccountStores {
+            users: Arc::new(self.users),
+            sessions: Arc::new(self.sessions),
+            api_tokens: Arc::new(self.api_tokens),
+            invitations: Arc::new(self.invitations),
+            throttle: Arc::new(self.throttle),
+            hasher: Arc::new(self.hasher),
+            clock: clock(),
+        };
+        (stores, verifier)
+    }
+
     pub fn into_stores(self) -> AccountStores {
         let mut clock = MockClock::new();
         clock.expect_now().return_const(now());
@@ -61,6 +101,7 @@ pub fn user(email: &str, role: Role) -> User {
         created_at: now(),
         updated_at: now(),
         deletion_due_at: None,
+        email_verified_at: Some(now()),
     }
 }
 

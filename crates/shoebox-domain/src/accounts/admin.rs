@@ -53,6 +53,7 @@ mod tests {
             created_at: Utc::now(),
             updated_at: Utc::now(),
             deletion_due_at: None,
+            email_verified_at: None,
         }
     }
 

@@ -25,6 +25,10 @@ pub enum LogInError {
     /// Only reported once the password has been proven correct.
     #[error("this account is disabled")]
     AccountDisabled,
+    /// Only reported once the password has been proven correct, and only
+    /// when the instance requires verified addresses.
+    #[error("confirm your email address first: follow the link we mailed you")]
+    EmailUnverified,
     #[error("too many failed attempts; try again in {retry_after_seconds} seconds")]
     Throttled { retry_after_seconds: u64 },
     #[error(transparent)]
@@ -45,6 +49,32 @@ pub enum ChangePasswordError {
     WrongCurrentPassword,
     #[error(transparent)]
     WeakPassword(#[from] PasswordError),
+    #[error(transparent)]
+    Unexpected(#[from] anyhow::Error),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ChangeEmailError {
+    #[error(transparent)]
+    InvalidEmail(#[from] super::EmailError),
+    #[error("this is already your email address")]
+    SameAddress,
+    #[error("the current password is incorrect")]
+    WrongCurrentPassword,
+    #[error("too many requests; try again in {retry_after_seconds} seconds")]
+    Throttled { retry_after_seconds: u64 },
+    #[error(transparent)]
+    Unexpected(#[from] anyhow::Error),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfirmEmailError {
+    /// Unknown, used, expired, or for a disabled member: deliberately one variant.
+    #[error("the link is unknown, used or expired")]
+    TokenInvalid,
+    /// Another account took the address between the request and the confirmation.
+    #[error("another account uses this email address now")]
+    EmailTaken,
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
 }

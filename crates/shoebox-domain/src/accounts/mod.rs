@@ -12,9 +12,9 @@ pub use admin::{AdminChange, AdminRuleViolation, check_admin_change};
 pub use commands::{ChangePassword, LogIn, SignUp, UpdateProfile};
 pub use email::{EmailAddress, EmailError};
 pub use errors::{
-    AdminUserError, ChangePasswordError, CreateAdminError, LogInError, SignUpError,
-    UpdateProfileError,
+    AdminUserError, ChangeEmailError, ChangePasswordError, ConfirmEmailError, CreateAdminError,
+    LogInError, SignUpError, UpdateProfileError,
 };
 pub use password::{NewPassword, PasswordError, PasswordHash, PlainPassword};
 pub use profile::{Bio, DisplayName, FullName, ProfileError, ProfileUpdate};
-pub use user::{NewUser, Role, RoleError, User, UserCredentials, UserId};
+pub use user::{ConfirmedEmail, NewUser, Role, RoleError, User, UserCredentials, UserId};

@@ -90,9 +90,17 @@ pub struct User {
     /// Set while the member's deletion waits out its grace period: they
     /// are erased at this time unless they cancel.
     pub deletion_due_at: Option<DateTime<Utc>>,
+    /// When the member last proved, by a mailed link, that `email` is
+    /// theirs. `None` until then (accounts made before verification existed,
+    /// and by the operator, count as verified).
+    pub email_verified_at: Option<DateTime<Utc>>,
 }
 
 impl User {
+    pub fn is_email_verified(&self) -> bool {
+        self.email_verified_at.is_some()
+    }
+
     pub fn is_disabled(&self) -> bool {
         self.disabled_at.is_some()
     }
@@ -118,6 +126,24 @@ pub struct NewUser {
     pub password_hash: PasswordHash,
     pub role: Role,
     pub created_at: DateTime<Utc>,
+    /// Set when the address is already proven (an invitation mailed to it,
+    /// an account the operator made); otherwise a verification link is sent.
+    pub email_verified_at: Option<DateTime<Utc>>,
+}
+
+/// A confirmed link: whose it was, and the address before and after (the
+/// same for a verification, different for a change of address).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfirmedEmail {
+    pub user_id: UserId,
+    pub previous: EmailAddress,
+    pub email: EmailAddress,
+}
+
+impl ConfirmedEmail {
+    pub fn changed_address(&self) -> bool {
+        self.previous != self.email
+    }
 }
 
 #[cfg(test)]

@@ -20,14 +20,27 @@ pub struct SignedIn {
     pub secret: SecretToken,
 }
 
+/// What a sign-up led to.
+#[derive(Debug, Clone)]
+pub enum SignedUp {
+    /// The member is in (their address may still await verification).
+    SignedIn(SignedIn),
+    /// The instance requires a verified address: a link went out, and the
+    /// member signs in after following it.
+    VerificationRequired(User),
+}
+
 #[cfg_attr(feature = "mock", mockall::automock)]
 #[async_trait]
 pub trait Authentication: Send + Sync {
-    /// Errors: `Closed`, `InvitationRequired`, `InvitationInvalid`, `EmailTaken`, `Unexpected`.
-    async fn sign_up(&self, command: SignUp) -> Result<SignedIn, SignUpError>;
+    /// Creates the account and, unless its address is already proven, mails
+    /// a verification link. Errors: `Closed`, `InvitationRequired`,
+    /// `InvitationInvalid`, `EmailTaken`, `Unexpected`.
+    async fn sign_up(&self, command: SignUp) -> Result<SignedUp, SignUpError>;
 
     /// Errors: `InvalidCredentials` (unknown email and wrong password alike, in
-    /// similar time), `AccountDisabled`, `Throttled`, `Unexpected`.
+    /// similar time), `AccountDisabled`, `EmailUnverified` (when required),
+    /// `Throttled`, `Unexpected`.
     async fn log_in(&self, command: LogIn) -> Result<SignedIn, LogInError>;
 
     /// Resolves a session cookie, sliding its expiry. Errors: `Unauthenticated`, `Unexpected`.

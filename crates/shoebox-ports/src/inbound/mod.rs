@@ -10,7 +10,7 @@ mod photos;
 mod privacy;
 mod recovery;
 
-pub use accounts::{Accounts, Authentication, SignedIn};
+pub use accounts::{Accounts, Authentication, SignedIn, SignedUp};
 pub use administration::{Administration, EnsureUser, Provisioning};
 pub use backups::{
     BackupAdminError, BackupAdministration, BackupListing, BackupOverview, BackupStatus,
@@ -22,7 +22,7 @@ pub use photos::{
     ReadFileError, Sharing, StagedPhoto, UploadedPhoto,
 };
 pub use privacy::{AccountDeletion, AuditTrail, DataExports, ExportArchive};
-pub use recovery::{PasswordRecovery, RequestResetError, ResetPasswordError};
+pub use recovery::{EmailConfirmation, PasswordRecovery, RequestResetError, ResetPasswordError};
 
 #[cfg(feature = "mock")]
 pub use accounts::{MockAccounts, MockAuthentication};
@@ -39,4 +39,4 @@ pub use photos::{MockAlbums, MockPhotos, MockSharing};
 #[cfg(feature = "mock")]
 pub use privacy::{MockAccountDeletion, MockAuditTrail, MockDataExports};
 #[cfg(feature = "mock")]
-pub use recovery::MockPasswordRecovery;
+pub use recovery::{MockEmailConfirmation, MockPasswordRecovery};

@@ -2,8 +2,8 @@
 
 use async_trait::async_trait;
 use shoebox_domain::{
-    accounts::NewPassword,
-    auth::{ClientInfo, SecretToken},
+    accounts::{ChangeEmailError, ConfirmEmailError, EmailAddress, NewPassword, PlainPassword},
+    auth::{Actor, ClientInfo, SecretToken},
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -43,4 +43,38 @@ pub trait PasswordRecovery: Send + Sync {
         token: SecretToken,
         password: NewPassword,
     ) -> Result<(), ResetPasswordError>;
+}
+
+/// Proving an address by mail: verification after sign-up, and the change
+/// of address, which takes effect only once the new address confirms it.
+#[cfg_attr(feature = "mock", mockall::automock)]
+#[async_trait]
+pub trait EmailConfirmation: Send + Sync {
+    /// Mails a fresh verification link to `email` if it belongs to an active
+    /// member whose address is not verified yet; answers the same (`Ok`)
+    /// otherwise. Counted against the same per-address and per-client limits
+    /// as password resets. Errors: `Throttled`, `Unexpected`.
+    async fn request_verification(
+        &self,
+        email: String,
+        client: ClientInfo,
+    ) -> Result<(), RequestResetError>;
+
+    /// Mails a confirmation link to `new_email`; the address changes only
+    /// when it is followed. Answers the same when another account has the
+    /// address (nothing is sent then), so it reveals no accounts.
+    /// Errors: `InvalidEmail`, `SameAddress`, `WrongCurrentPassword`,
+    /// `Throttled`, `Unexpected`.
+    async fn change_email(
+        &self,
+        actor: Actor,
+        new_email: String,
+        password: PlainPassword,
+        client: ClientInfo,
+    ) -> Result<(), ChangeEmailError>;
+
+    /// Follows a link: marks the address verified (and, for a change, makes
+    /// it the member's address and tells the old one). Returns the address.
+    /// Errors: `TokenInvalid`, `EmailTaken`, `Unexpected`.
+    async fn confirm_email(&self, token: SecretToken) -> Result<EmailAddress, ConfirmEmailError>;
 }

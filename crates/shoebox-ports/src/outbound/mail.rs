@@ -4,7 +4,7 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use shoebox_domain::{
-    accounts::{EmailAddress, PasswordHash, UserId},
+    accounts::{ConfirmEmailError, ConfirmedEmail, EmailAddress, PasswordHash, UserId},
     auth::TokenHash,
     jobs::NewJob,
     mail::{MailId, OutgoingMail},
@@ -82,4 +82,33 @@ pub trait PasswordResetRepository: Send + Sync {
         password_hash: PasswordHash,
         now: DateTime<Utc>,
     ) -> anyhow::Result<Option<EmailAddress>>;
+}
+
+/// Email confirmation links: only their SHA-256 is stored.
+#[cfg_attr(feature = "mock", mockall::automock)]
+#[async_trait]
+pub trait EmailConfirmationRepository: Send + Sync {
+    /// Records a link proving `email` for the member, valid until
+    /// `expires_at`, and voids the member's earlier unused links (one live
+    /// link at a time). Errors: only `Unexpected`.
+    async fn insert(
+        &self,
+        user_id: UserId,
+        email: EmailAddress,
+        token_hash: TokenHash,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> anyhow::Result<()>;
+
+    /// In one transaction: marks the link used (only if unused, unexpired at
+    /// `now`, and its member is not disabled), sets the member's address to
+    /// the link's and marks it verified, and, when the address changed,
+    /// voids the member's unused password-reset links (they went to the old
+    /// address). `None` when the link is unknown, used or expired.
+    /// Errors: `EmailTaken` (rolled back: the link stays usable), `Unexpected`.
+    async fn confirm(
+        &self,
+        token_hash: TokenHash,
+        now: DateTime<Utc>,
+    ) -> Result<Option<ConfirmedEmail>, ConfirmEmailError>;
 }

@@ -26,7 +26,9 @@ pub use imaging::{
 pub use jobs::{
     ClaimRequest, JobQueue, MaintenanceRepository, ScheduleLedger, SlotClaim, WakeReason,
 };
-pub use mail::{MailOutbox, Mailer, PasswordResetRepository, SendMailError};
+pub use mail::{
+    EmailConfirmationRepository, MailOutbox, Mailer, PasswordResetRepository, SendMailError,
+};
 pub use photos::{
     AlbumRepository, ChangeAlbumPhotosError, InsertPhotosError, InsertedPhoto, PhotoRepository,
     PhotoWithJob, ShareLinkRepository, UpdateAlbumRowError,
@@ -47,7 +49,9 @@ pub use imaging::{MockImageInspector, MockImageProcessor, MockLocationScrubber};
 #[cfg(feature = "mock")]
 pub use jobs::{MockJobQueue, MockMaintenanceRepository, MockScheduleLedger};
 #[cfg(feature = "mock")]
-pub use mail::{MockMailOutbox, MockMailer, MockPasswordResetRepository};
+pub use mail::{
+    MockEmailConfirmationRepository, MockMailOutbox, MockMailer, MockPasswordResetRepository,
+};
 #[cfg(feature = "mock")]
 pub use photos::{MockAlbumRepository, MockPhotoRepository, MockShareLinkRepository};
 #[cfg(feature = "mock")]

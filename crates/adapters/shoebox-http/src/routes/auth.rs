@@ -8,12 +8,12 @@ use shoebox_domain::{
     },
     auth::{Credential, SecretToken},
 };
-use shoebox_ports::inbound::SignedIn;
+use shoebox_ports::inbound::{SignedIn, SignedUp};
 
 use crate::{
     HttpState,
     auth::{Authenticated, client_info, removal_cookie, require_same_origin, session_cookie},
-    dto::{LogInBody, SignUpBody, SignedInResponse},
+    dto::{LogInBody, SignUpBody, SignedInResponse, VerificationPendingResponse},
     problem::{Problem, ProblemDetails},
 };
 
@@ -59,7 +59,8 @@ fn sign_up_problem(error: SignUpError) -> Problem {
 
 #[utoipa::path(post, path = "/api/v1/auth/signup", tag = "auth", request_body = SignUpBody,
     responses(
-        (status = 201, description = "Account created and signed in; sets the `shoebox_session` cookie", body = SignedInResponse),
+        (status = 201, description = "Account created and signed in; sets the `shoebox_session` cookie. Unless the address is already proven (an invitation mailed to it), a verification link is on its way", body = SignedInResponse),
+        (status = 202, description = "Account created; the instance requires a verified address, so the member signs in after following the mailed link", body = VerificationPendingResponse),
         (status = 403, description = "Sign-up closed, invitation required or invalid", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 409, description = "Email already registered", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = ProblemDetails, content_type = "application/problem+json"),
@@ -105,14 +106,21 @@ pub async fn sign_up(
         .sign_up(command)
         .await
         .map_err(sign_up_problem)?;
-    Ok(signed_in(StatusCode::CREATED, result, &state))
+    Ok(match result {
+        SignedUp::SignedIn(result) => signed_in(StatusCode::CREATED, result, &state),
+        SignedUp::VerificationRequired(user) => {
+            HttpResponse::Accepted().json(VerificationPendingResponse {
+                email: user.email.as_str().to_owned(),
+            })
+        }
+    })
 }
 
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LogInBody,
     responses(
         (status = 200, description = "Signed in; sets the `shoebox_session` cookie", body = SignedInResponse),
         (status = 401, description = "Email or password incorrect (the same for unknown addresses)", body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 403, description = "Account disabled", body = ProblemDetails, content_type = "application/problem+json"),
+        (status = 403, description = "Account disabled, or (on instances that require it) its address not verified yet; told only after a correct password", body = ProblemDetails, content_type = "application/problem+json"),
         (status = 429, description = "Too many failed attempts; see Retry-After", body = ProblemDetails, content_type = "application/problem+json"),
     ))]
 pub async fn log_in(
@@ -145,6 +153,14 @@ pub async fn log_in(
                 "Account disabled",
             )
             .with_detail("this account has been disabled by an admin"),
+            LogInError::EmailUnverified => Problem::new(
+                StatusCode::FORBIDDEN,
+                "email-unverified",
+                "Email address not verified",
+            )
+            .with_detail(
+                "follow the link we mailed to your address, then sign in; you can ask for a new link",
+            ),
             LogInError::Throttled {
                 retry_after_seconds,
             } => Problem::new(

@@ -7,6 +7,7 @@ pub mod admin_jobs;
 pub mod albums;
 pub mod auth;
 pub mod deletion;
+pub mod email;
 mod files;
 pub mod me;
 pub mod ops;
@@ -53,6 +54,13 @@ fn auth_routes() -> actix_web::Scope {
             web::resource("/password-reset/confirm")
                 .route(web::post().to(recovery::reset_password)),
         )
+        .service(
+            web::resource("/email-verification").route(web::post().to(email::request_verification)),
+        )
+        .service(
+            web::resource("/email-verification/confirm")
+                .route(web::post().to(email::confirm_email)),
+        )
 }
 
 fn me_routes() -> actix_web::Scope {
@@ -78,6 +86,7 @@ fn me_routes() -> actix_web::Scope {
             web::resource("/exports/{id}/archive").route(web::get().to(privacy::download_export)),
         )
         .service(web::resource("/password").route(web::put().to(me::change_password)))
+        .service(web::resource("/email").route(web::post().to(email::change_email)))
         .service(
             web::resource("/sessions")
                 .route(web::get().to(sessions::list))

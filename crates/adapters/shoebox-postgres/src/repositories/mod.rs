@@ -29,4 +29,6 @@ pub use photos::PostgresPhotoRepository;
 pub use schema_inspector::{PostgresDatabaseMonitor, PostgresSchemaInspector};
 pub use sessions::PostgresSessionRepository;
 pub use share_links::PostgresShareLinkRepository;
-pub use users::{PostgresPasswordResetRepository, PostgresUserRepository};
+pub use users::{
+    PostgresEmailConfirmationRepository, PostgresPasswordResetRepository, PostgresUserRepository,
+};

@@ -1,8 +1,10 @@
 //! Member accounts.
 
+mod email_confirmations;
 mod password_resets;
 mod sign_up;
 
+pub use email_confirmations::PostgresEmailConfirmationRepository;
 pub use password_resets::PostgresPasswordResetRepository;
 
 use async_trait::async_trait;

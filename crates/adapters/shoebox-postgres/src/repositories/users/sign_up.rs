@@ -15,7 +15,7 @@ use crate::{
 };
 
 /// The constraint behind [`InsertUserError::EmailTaken`] (named in the first migration).
-const EMAIL_UNIQUE_CONSTRAINT: &str = "users_email_key";
+pub(super) const EMAIL_UNIQUE_CONSTRAINT: &str = "users_email_key";
 
 #[derive(Insertable)]
 #[diesel(table_name = users)]
@@ -27,6 +27,7 @@ struct NewUserRow {
     role: &'static str,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
+    email_verified_at: Option<DateTime<Utc>>,
 }
 
 /// Why the sign-up transaction was rolled back.
@@ -101,6 +102,7 @@ pub(super) fn insert(
         role: user.role.as_str(),
         created_at: user.created_at,
         updated_at: user.created_at,
+        email_verified_at: user.email_verified_at,
     };
     match insert_user(connection, row, invitation.as_ref().map(hash_bytes)) {
         Ok(row) => Ok(Ok(row)),
