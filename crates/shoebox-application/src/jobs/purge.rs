@@ -77,6 +77,8 @@ impl JobHandler for PurgeExpiredHandler {
             throttle_counters = report.throttle_counters,
             jobs = report.jobs,
             schedule_slots = report.schedule_slots,
+            mail_links = report.mail_links,
+            undelivered_mail = report.undelivered_mail,
             "expired rows purged"
         );
         Ok(())

@@ -18,6 +18,9 @@ pub struct PurgePolicy {
     /// Scheduler slots are kept this long; they only need to outlive any
     /// replica's memory of the slot.
     pub schedule_slot_history: Duration,
+    /// Messages still in the outbox after this long were never delivered
+    /// (their job gave up); their links have long expired.
+    pub undelivered_mail_history: Duration,
 }
 
 impl PurgePolicy {
@@ -29,6 +32,7 @@ impl PurgePolicy {
             invitation_history: Duration::from_secs(30 * DAY),
             finished_job_history: Duration::from_secs(14 * DAY),
             schedule_slot_history: Duration::from_secs(90 * DAY),
+            undelivered_mail_history: Duration::from_secs(30 * DAY),
         }
     }
 
@@ -46,6 +50,8 @@ impl PurgePolicy {
             invitations_ended_before: before(self.invitation_history),
             jobs_finished_before: before(self.finished_job_history),
             schedule_slots_before: before(self.schedule_slot_history),
+            mail_links_ended_by: now,
+            mail_queued_before: before(self.undelivered_mail_history),
         }
     }
 }
@@ -63,6 +69,11 @@ pub struct PurgeCutoffs {
     pub jobs_finished_before: DateTime<Utc>,
     /// Scheduler slots before this.
     pub schedule_slots_before: DateTime<Utc>,
+    /// Password-reset and email-confirmation links that were used, or
+    /// expired by this instant (either way they open nothing any more).
+    pub mail_links_ended_by: DateTime<Utc>,
+    /// Outbox messages queued before this.
+    pub mail_queued_before: DateTime<Utc>,
 }
 
 /// How many rows of each kind went.
@@ -73,6 +84,8 @@ pub struct PurgeReport {
     pub throttle_counters: u64,
     pub jobs: u64,
     pub schedule_slots: u64,
+    pub mail_links: u64,
+    pub undelivered_mail: u64,
 }
 
 #[cfg(test)]
@@ -91,6 +104,8 @@ mod tests {
         assert_eq!(cutoffs.invitations_ended_before, now - TimeDelta::days(30));
         assert_eq!(cutoffs.jobs_finished_before, now - TimeDelta::days(14));
         assert_eq!(cutoffs.schedule_slots_before, now - TimeDelta::days(90));
+        assert_eq!(cutoffs.mail_links_ended_by, now);
+        assert_eq!(cutoffs.mail_queued_before, now - TimeDelta::days(30));
         let huge = PurgePolicy::new(Duration::MAX).cutoffs(now);
         assert_eq!(huge.throttle_windows_started_by, DateTime::<Utc>::MIN_UTC);
     }

@@ -135,7 +135,8 @@ pub trait ScheduleLedger: Send + Sync {
 #[async_trait]
 pub trait MaintenanceRepository: Send + Sync {
     /// Deletes expired sessions, ended invitations, lapsed throttle counters,
-    /// old finished jobs and old scheduler slots, per `cutoffs`.
+    /// old finished jobs, old scheduler slots, spent or expired mail links
+    /// and undelivered old mail, per `cutoffs`.
     /// Errors: only `Unexpected`.
     async fn purge_expired(&self, cutoffs: PurgeCutoffs) -> anyhow::Result<PurgeReport>;
 }

@@ -7,7 +7,10 @@ use shoebox_ports::outbound::MaintenanceRepository;
 
 use crate::{
     PostgresDatabase,
-    schema::{invitations, jobs, login_throttle, schedule_slots, sessions},
+    schema::{
+        email_confirmations, invitations, jobs, login_throttle, mail_outbox, password_resets,
+        schedule_slots, sessions,
+    },
 };
 
 /// [`MaintenanceRepository`] over every table that accumulates.
@@ -60,12 +63,36 @@ impl MaintenanceRepository for PostgresMaintenanceRepository {
                         .filter(schedule_slots::slot.lt(cutoffs.schedule_slots_before)),
                 )
                 .execute(connection)?;
+                let ended = cutoffs.mail_links_ended_by;
+                let resets = diesel::delete(
+                    password_resets::table.filter(
+                        password_resets::expires_at
+                            .le(ended)
+                            .or(password_resets::used_at.is_not_null()),
+                    ),
+                )
+                .execute(connection)?;
+                let confirmations = diesel::delete(
+                    email_confirmations::table.filter(
+                        email_confirmations::expires_at
+                            .le(ended)
+                            .or(email_confirmations::used_at.is_not_null()),
+                    ),
+                )
+                .execute(connection)?;
+                let undelivered_mail = diesel::delete(
+                    mail_outbox::table
+                        .filter(mail_outbox::created_at.lt(cutoffs.mail_queued_before)),
+                )
+                .execute(connection)?;
                 Ok(PurgeReport {
                     sessions: sessions as u64,
                     invitations: invitations as u64,
                     throttle_counters: throttle_counters as u64,
                     jobs: jobs as u64,
                     schedule_slots: schedule_slots as u64,
+                    mail_links: (resets + confirmations) as u64,
+                    undelivered_mail: undelivered_mail as u64,
                 })
             })
             .await

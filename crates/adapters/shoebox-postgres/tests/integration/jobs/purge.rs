@@ -135,6 +135,44 @@ async fn the_purge_removes_exactly_what_expired() {
             .unwrap();
     }
     // The two slot jobs are queued too; they stay.
+    // Mail links (password resets and email confirmations): one expired and
+    // one used (go), one live (stays), of each kind.
+    let stamp =
+        |time: chrono::DateTime<chrono::Utc>| format!("'{}'::timestamptz", time.to_rfc3339());
+    let (expired, live, used) = (
+        stamp(now - TimeDelta::seconds(1)),
+        stamp(now + TimeDelta::hours(1)),
+        stamp(now - TimeDelta::minutes(1)),
+    );
+    let mut connection = fixture.database.connect();
+    for (table, extra_column, extra_value) in [
+        ("password_resets", "", ""),
+        ("email_confirmations", ", email", ", 'ada@new.example'"),
+    ] {
+        for (token, expires_at, used_at) in [
+            ("expired", &expired, "NULL"),
+            ("used", &live, used.as_str()),
+            ("live", &live, "NULL"),
+        ] {
+            diesel::sql_query(format!(
+                "INSERT INTO {table} (token_hash, user_id, expires_at, used_at{extra_column}) \
+                 VALUES (sha256('{table}-{token}'), '{}', {expires_at}, {used_at}{extra_value})",
+                user.id.as_uuid()
+            ))
+            .execute(&mut connection)
+            .unwrap();
+        }
+    }
+    // Outbox messages queued 31 days ago (never delivered: goes) and 29 days ago (stays).
+    for age in [31, 29] {
+        diesel::sql_query(format!(
+            "INSERT INTO mail_outbox (id, recipient, subject, text_body, html_body, created_at) \
+             VALUES (gen_random_uuid(), 'ada@example.org', 's', 't', 'h', {})",
+            stamp(now - TimeDelta::days(age))
+        ))
+        .execute(&mut connection)
+        .unwrap();
+    }
 
     let report = maintenance
         .purge_expired(PurgePolicy::new(window).cutoffs(now))
@@ -148,6 +186,8 @@ async fn the_purge_removes_exactly_what_expired() {
             throttle_counters: 1,
             jobs: 1,
             schedule_slots: 1,
+            mail_links: 4,
+            undelivered_mail: 1,
         }
     );
     assert_eq!(count(&fixture, "sessions"), 1);
@@ -155,6 +195,9 @@ async fn the_purge_removes_exactly_what_expired() {
     assert_eq!(count(&fixture, "login_throttle"), 1);
     assert_eq!(count(&fixture, "jobs"), 5);
     assert_eq!(count(&fixture, "schedule_slots"), 1);
+    assert_eq!(count(&fixture, "password_resets"), 1);
+    assert_eq!(count(&fixture, "email_confirmations"), 1);
+    assert_eq!(count(&fixture, "mail_outbox"), 1);
 
     // Running it again finds nothing more.
     let again = maintenance
