@@ -16,6 +16,7 @@ mod helpers;
 mod jobs;
 mod listings;
 mod mail;
+mod notices;
 mod originals;
 mod photos;
 mod privacy;

@@ -177,6 +177,25 @@ async fn after_an_erasure_no_column_and_no_object_names_the_member() {
     crate::helpers::settled_photo(&other, &kept).await;
     // An export of theirs, built by the worker: it holds their values too.
     let export = crate::exports::ready_export(&member).await;
+    // A message not delivered yet (as typed, in capitals), and the counter
+    // of mail requests for their address.
+    crate::mail::execute(
+        &app,
+        &format!(
+            "INSERT INTO mail_outbox (id, recipient, subject, text_body, html_body) \
+             VALUES (gen_random_uuid(), '{}@EXAMPLE.ORG', 's', 't', 'h')",
+            MARK.to_uppercase()
+        ),
+    );
+    let reset = app
+        .client()
+        .send_json(
+            Method::POST,
+            "/api/v1/auth/password-reset",
+            json!({ "email": format!("{MARK}@example.org") }),
+        )
+        .await;
+    assert_eq!(reset.status(), StatusCode::ACCEPTED);
 
     // The scan sees the marks before: it would see them after.
     let before = columns_holding(app.database_url(), MARK);
@@ -192,6 +211,8 @@ async fn after_an_erasure_no_column_and_no_object_names_the_member() {
         "albums.title",
         "albums.description",
         "invitations.email",
+        "mail_outbox.recipient",
+        "login_throttle.key",
     ] {
         assert!(
             before.iter().any(|c| c == expected),

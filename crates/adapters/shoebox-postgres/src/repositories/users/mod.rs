@@ -23,7 +23,7 @@ use uuid::Uuid;
 use crate::{
     PostgresDatabase,
     rows::{self, UserRow},
-    schema::{api_tokens, invitations, login_throttle, sessions, users},
+    schema::{api_tokens, invitations, login_throttle, mail_outbox, sessions, users},
 };
 
 /// [`UserRepository`] on the `users` table (and, for the changes that end
@@ -313,9 +313,10 @@ impl UserRepository for PostgresUserRepository {
 }
 
 /// The member's row goes (the foreign keys cascade to sessions, tokens,
-/// photos with their variants and album places, albums with their links, and
-/// clear `invitations.created_by/accepted_by`); what names them without a
-/// foreign key is scrubbed first.
+/// photos with their variants and album places, albums with their links,
+/// mail links, and clear `invitations.created_by/accepted_by`); what names
+/// them without a foreign key (invitations, throttle counters, undelivered
+/// mail) is scrubbed first.
 fn erase(connection: &mut PgConnection, id: Uuid) -> QueryResult<bool> {
     let Some(email) = users::table
         .find(id)
@@ -342,7 +343,20 @@ fn erase(connection: &mut PgConnection, id: Uuid) -> QueryResult<bool> {
     diesel::delete(
         login_throttle::table
             .filter(login_throttle::scope.eq("account"))
-            .filter(login_throttle::key.eq(&email)),
+            .filter(
+                login_throttle::key
+                    .eq(&email)
+                    .or(login_throttle::key.eq(format!("mail:{email}"))),
+            ),
+    )
+    .execute(connection)?;
+    // Messages not delivered yet are for someone who is gone; the
+    // erasure's own notice is queued after this.
+    diesel::delete(
+        mail_outbox::table.filter(
+            diesel::dsl::sql::<diesel::sql_types::Bool>("lower(recipient) = ")
+                .bind::<diesel::sql_types::Text, _>(email.clone()),
+        ),
     )
     .execute(connection)?;
     diesel::delete(users::table.find(id)).execute(connection)?;
