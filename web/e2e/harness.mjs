@@ -15,6 +15,7 @@
 //   SHOEBOX_E2E_URL=http://127.0.0.1:5173 node --test e2e/albums.e2e.mjs
 import assert from "node:assert/strict";
 import { mkdirSync, readFileSync } from "node:fs";
+import { readdir, readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
@@ -135,6 +136,39 @@ export async function scan(page) {
   return violations
     .filter((violation) => FAILING_IMPACTS.has(violation.impact))
     .map((violation) => `${violation.impact} ${violation.id} (${violation.help}) at ${violation.targets.join(", ")}`);
+}
+
+/** The development mailer's folder: every message is an `.eml` file there. */
+export const mailDir = process.env.SHOEBOX_E2E_MAIL_DIR;
+
+/**
+ * The text of the newest message to `email` whose headers match `subject`
+ * (a RegExp), waiting up to 30 s for it; quoted-printable undone.
+ */
+export async function messageTo(email, subject) {
+  assert.ok(mailDir, "SHOEBOX_E2E_MAIL_DIR names the development mailer's folder");
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const files = (await readdir(mailDir).catch(() => [])).filter((name) => name.endsWith(".eml")).sort();
+    for (const file of files.reverse()) {
+      // Quoted-printable: undo soft line breaks and `=3D`.
+      const text = (await readFile(join(mailDir, file), "utf8")).replace(/=\r?\n/g, "").replace(/=3D/g, "=");
+      if (text.includes(`To: ${email}`) && subject.test(text)) {
+        return text;
+      }
+    }
+    assert.ok(Date.now() < deadline, `a message to ${email} matching ${subject} arrives in ${mailDir}`);
+    // A polling interval, not synchronisation: the condition is the file.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** The first `{base}{path}?token=…` link in a message. */
+export function linkIn(message, path) {
+  const link = message.match(new RegExp(`(https?://[^\\s"<>]+${path}\\?token=[A-Za-z0-9_-]+)`))?.[1];
+  assert.ok(link, `the message holds a ${path} link`);
+  assert.ok(link.startsWith(`${base}${path}?token=`), `the link uses the public URL: ${link}`);
+  return link;
 }
 
 /** Signs up through the form; ends on the (empty) gallery. */
