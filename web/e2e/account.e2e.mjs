@@ -47,18 +47,20 @@ test("a member edits their profile, manages a token and changes their password",
     await page.getByRole("button", { name: "Yes, revoke it" }).click();
     await page.getByText(/No tokens yet/).waitFor();
 
-    await page.getByLabel("Current password").fill(account.password);
+    // The Password panel's field (the Email address panel has one too).
+    const passwordPanel = page.getByRole("region", { name: "Password", exact: true });
+    await passwordPanel.getByLabel("Current password").fill(account.password);
     await page.getByLabel("New password", { exact: true }).fill(`${PASSWORD} new`);
     await page.getByLabel("Confirm new password").fill(`${PASSWORD} typo`);
     await page.getByRole("button", { name: "Change password" }).click();
     await page.getByText("The two new passwords differ").waitFor();
 
-    await page.getByLabel("Current password").fill("not the password at all");
+    await passwordPanel.getByLabel("Current password").fill("not the password at all");
     await page.getByLabel("Confirm new password").fill(`${PASSWORD} new`);
     await page.getByRole("button", { name: "Change password" }).click();
     await page.getByRole("alert").waitFor();
 
-    await page.getByLabel("Current password").fill(account.password);
+    await passwordPanel.getByLabel("Current password").fill(account.password);
     await page.getByRole("button", { name: "Change password" }).click();
     await page.getByText(/Password changed\./).waitFor();
 

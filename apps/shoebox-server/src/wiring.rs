@@ -36,10 +36,10 @@ use shoebox_postgres::{
     DatabaseSettings, PostgresAlbumRepository, PostgresApiTokenRepository, PostgresArchive,
     PostgresAuditRepository, PostgresDatabase, PostgresDatabaseMonitor,
     PostgresEmailConfirmationRepository, PostgresExportRepository, PostgresInvitationRepository,
-    PostgresJobQueue, PostgresLoginThrottleRepository, PostgresMailOutbox,
-    PostgresMaintenanceRepository, PostgresPasswordResetRepository, PostgresPhotoRepository,
-    PostgresSchemaInspector, PostgresSessionRepository, PostgresShareLinkRepository,
-    PostgresUserRepository,
+    PostgresJobQueue, PostgresKnownDeviceRepository, PostgresLoginThrottleRepository,
+    PostgresMailOutbox, PostgresMaintenanceRepository, PostgresPasswordResetRepository,
+    PostgresPhotoRepository, PostgresSchemaInspector, PostgresSessionRepository,
+    PostgresShareLinkRepository, PostgresUserRepository,
 };
 use shoebox_zip::AsyncZipPacker;
 
@@ -111,6 +111,7 @@ impl Application {
             sessions: Arc::new(PostgresSessionRepository::new(&database)),
             api_tokens: Arc::new(PostgresApiTokenRepository::new(&database)),
             invitations: Arc::new(PostgresInvitationRepository::new(&database)),
+            devices: Arc::new(PostgresKnownDeviceRepository::new(&database)),
             throttle: Arc::new(PostgresLoginThrottleRepository::new(&database)),
             hasher: Arc::new(Argon2PasswordHasher::new(settings.password_hashing)?),
             clock: Arc::clone(&clock),
@@ -199,13 +200,14 @@ impl Application {
                 hasher: Arc::clone(&stores.hasher),
                 clock: Arc::clone(&clock),
             },
-            postman,
+            postman.clone(),
             &settings.auth,
         );
         let use_cases = UseCases {
             authentication: Arc::new(AuthenticationService::new(
                 stores.clone(),
                 confirmation.verifier(),
+                postman.clone(),
                 &settings.auth,
             )),
             accounts: Arc::new(AccountService::new(stores.clone())),
@@ -311,6 +313,7 @@ impl Application {
             sessions: Arc::new(PostgresSessionRepository::new(&database)),
             api_tokens: Arc::new(PostgresApiTokenRepository::new(&database)),
             invitations: Arc::new(PostgresInvitationRepository::new(&database)),
+            devices: Arc::new(PostgresKnownDeviceRepository::new(&database)),
             throttle: Arc::new(PostgresLoginThrottleRepository::new(&database)),
             hasher: Arc::clone(&self.hasher),
             clock: Arc::clone(&self.clock),

@@ -13,12 +13,15 @@ use shoebox_domain::{
 use shoebox_ports::{
     inbound::{Authentication, SignedIn, SignedUp},
     outbound::{
-        ApiTokenRepository, Clock, InsertUserError, InvitationRepository, LoginThrottleRepository,
-        PasswordHasher, SessionRepository, UserRepository,
+        ApiTokenRepository, Clock, InsertUserError, InvitationRepository, KnownDeviceRepository,
+        LoginThrottleRepository, PasswordHasher, SessionRepository, UserRepository,
     },
 };
 
-use crate::{AuthSettings, mail::EmailVerifier};
+use crate::{
+    AuthSettings,
+    mail::{EmailVerifier, Message, Postman},
+};
 
 /// API tokens record their last use at most this often.
 const TOKEN_USE_RESOLUTION_SECONDS: i64 = 60;
@@ -30,6 +33,7 @@ pub struct AccountStores {
     pub sessions: Arc<dyn SessionRepository>,
     pub api_tokens: Arc<dyn ApiTokenRepository>,
     pub invitations: Arc<dyn InvitationRepository>,
+    pub devices: Arc<dyn KnownDeviceRepository>,
     pub throttle: Arc<dyn LoginThrottleRepository>,
     pub hasher: Arc<dyn PasswordHasher>,
     pub clock: Arc<dyn Clock>,
@@ -45,21 +49,30 @@ impl fmt::Debug for AccountStores {
 pub struct AuthenticationService {
     stores: AccountStores,
     verifier: EmailVerifier,
+    postman: Postman,
     signup: SignupMode,
     sessions: SessionPolicy,
     throttle: LoginThrottlePolicy,
     require_verified_email: bool,
+    notify_new_device: bool,
 }
 
 impl AuthenticationService {
-    pub fn new(stores: AccountStores, verifier: EmailVerifier, settings: &AuthSettings) -> Self {
+    pub fn new(
+        stores: AccountStores,
+        verifier: EmailVerifier,
+        postman: Postman,
+        settings: &AuthSettings,
+    ) -> Self {
         Self {
             stores,
             verifier,
+            postman,
             signup: settings.signup,
             sessions: settings.session_policy(),
             throttle: settings.throttle_policy(),
             require_verified_email: settings.require_email_verification,
+            notify_new_device: settings.notify_new_device,
         }
     }
 
@@ -68,8 +81,38 @@ impl AuthenticationService {
         self.require_verified_email && !user.is_email_verified()
     }
 
-    async fn open_session(&self, user: User, client: ClientInfo) -> anyhow::Result<SignedIn> {
+    /// Opens a session on `device` (the browser's id, or a new one). A
+    /// sign-in (`announce`) from a device the member never used, while they
+    /// have used others, is mailed to them.
+    async fn open_session(
+        &self,
+        user: User,
+        client: ClientInfo,
+        device: Option<SecretToken>,
+        announce: bool,
+    ) -> anyhow::Result<SignedIn> {
         let now = self.stores.clock.now();
+        let device = device.unwrap_or_else(|| SecretToken::generate(""));
+        let sighting = self
+            .stores
+            .devices
+            .remember(user.id, device.hash(), now)
+            .await?;
+        if announce && self.notify_new_device && !sighting.known && sighting.others {
+            self.postman
+                .send(
+                    user.email.clone(),
+                    Message::NewDevice {
+                        forgot_link: self.postman.link("/forgot-password"),
+                        settings_link: self.postman.link("/settings"),
+                        at: now,
+                        user_agent: client.user_agent.clone(),
+                        ip: client.ip.map(|ip| ip.to_string()),
+                    },
+                )
+                .await?;
+            tracing::info!(user_id = %user.id, "sign-in from a new device announced");
+        }
         let secret = SecretToken::generate("");
         let session = self
             .stores
@@ -88,6 +131,7 @@ impl AuthenticationService {
             user,
             session,
             secret,
+            device,
         })
     }
 
@@ -164,7 +208,8 @@ impl Authentication for AuthenticationService {
             return Ok(SignedUp::VerificationRequired(user));
         }
         Ok(SignedUp::SignedIn(
-            self.open_session(user, command.client).await?,
+            self.open_session(user, command.client, command.device, false)
+                .await?,
         ))
     }
 
@@ -208,7 +253,9 @@ impl Authentication for AuthenticationService {
             return Err(LogInError::EmailUnverified);
         }
         self.stores.throttle.clear(account_key).await?;
-        Ok(self.open_session(credentials.user, command.client).await?)
+        Ok(self
+            .open_session(credentials.user, command.client, command.device, true)
+            .await?)
     }
 
     #[tracing::instrument(name = "use_case.authenticate_session", skip_all)]

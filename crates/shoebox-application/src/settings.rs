@@ -36,6 +36,9 @@ pub struct AuthSettings {
     /// use a session or API token) until they follow the mailed link. When
     /// false, they can, and the web app shows a banner asking them to.
     pub require_email_verification: bool,
+    /// Mail members when someone signs in to their account from a browser
+    /// it was never used from.
+    pub notify_new_device: bool,
 }
 
 impl Default for AuthSettings {
@@ -53,6 +56,7 @@ impl Default for AuthSettings {
             mail_max_per_ip: 20,
             email_confirmation_valid_hours: 48,
             require_email_verification: false,
+            notify_new_device: true,
         }
     }
 }

@@ -18,7 +18,7 @@ use shoebox_domain::{
 };
 use shoebox_ports::{
     inbound::{Authentication, SignedIn, SignedUp},
-    outbound::InsertUserError,
+    outbound::{DeviceSighting, InsertUserError},
 };
 
 fn sign_up(invitation: Option<SecretToken>) -> SignUp {
@@ -28,6 +28,7 @@ fn sign_up(invitation: Option<SecretToken>) -> SignUp {
         password: NewPassword::parse("velvet-otter-marches-north", &[]).unwrap(),
         invitation,
         client: client(),
+        device: None,
     }
 }
 
@@ -45,8 +46,8 @@ fn with_settings(
     mocks: Mocks,
     settings: shoebox_application::AuthSettings,
 ) -> AuthenticationService {
-    let (stores, verifier) = mocks.into_parts(&settings);
-    AuthenticationService::new(stores, verifier, &settings)
+    let (stores, verifier, postman) = mocks.into_parts(&settings);
+    AuthenticationService::new(stores, verifier, postman, &settings)
 }
 
 /// Sign-up of `new@example.org` goes through: the hash and the insert.
@@ -101,7 +102,21 @@ fn signed_in(outcome: SignedUp) -> SignedIn {
     }
 }
 
+/// A session opens on a device the member used before (no notice).
 fn expect_session_insert(mocks: &mut Mocks) {
+    expect_device(mocks, true, true);
+    expect_session(mocks);
+}
+
+fn expect_device(mocks: &mut Mocks, known: bool, others: bool) {
+    mocks
+        .devices
+        .expect_remember()
+        .times(1)
+        .returning(move |_, _, _| Ok(DeviceSighting { known, others }));
+}
+
+fn expect_session(mocks: &mut Mocks) {
     mocks.sessions.expect_insert().times(1).returning(|new| {
         Ok(Session {
             id: new.id,
@@ -370,6 +385,7 @@ fn log_in(email: &str, password: &str) -> LogIn {
         email: email.into(),
         password: PlainPassword::new(password),
         client: client(),
+        device: None,
     }
 }
 
@@ -511,6 +527,121 @@ async fn a_successful_login_clears_the_account_counter_and_opens_a_session() {
         .unwrap();
     assert_eq!(signed_in.user.id, ada_id);
     assert_eq!(signed_in.session.client, client());
+}
+
+/// A correct login by Ada from `device`, on which the device store says
+/// `known` / `others`.
+fn login_on_device(mocks: &mut Mocks, device: &SecretToken, known: bool, others: bool) {
+    mocks.throttle.expect_counters().returning(|_| Ok(vec![]));
+    mocks
+        .users
+        .expect_credentials_by_email()
+        .returning(|_| Ok(Some(credentials(user("ada@example.org", Role::Member)))));
+    mocks.hasher.expect_verify().returning(|_, _| Ok(true));
+    mocks.throttle.expect_clear().returning(|_| Ok(()));
+    let hash = device.hash();
+    mocks
+        .devices
+        .expect_remember()
+        .withf(move |_, seen, at| *seen == hash && *at == now())
+        .times(1)
+        .returning(move |_, _, _| Ok(DeviceSighting { known, others }));
+    expect_session(mocks);
+}
+
+fn log_in_on(device: &SecretToken) -> LogIn {
+    LogIn {
+        device: Some(device.clone()),
+        ..log_in("ada@example.org", "right-password")
+    }
+}
+
+#[tokio::test]
+async fn a_sign_in_from_a_new_device_is_mailed_to_the_member() {
+    let device = SecretToken::generate("");
+    let mut mocks = Mocks::default();
+    login_on_device(&mut mocks, &device, false, true);
+    mocks
+        .outbox
+        .expect_enqueue()
+        .withf(|_, mail, _, _| {
+            mail.to.as_str() == "ada@example.org"
+                && mail.subject.starts_with("New sign-in to your")
+                && mail.text.contains("test-agent")
+                && mail.text.contains("192.0.2.7")
+                && mail
+                    .text
+                    .contains("https://photos.example.org/forgot-password")
+        })
+        .times(1)
+        .returning(|_, _, _, _| Ok(()));
+    let signed_in = service(mocks, SignupMode::Open)
+        .log_in(log_in_on(&device))
+        .await
+        .unwrap();
+    assert_eq!(signed_in.device, device, "the browser keeps its id");
+}
+
+#[tokio::test]
+async fn known_devices_and_first_devices_are_not_announced() {
+    let device = SecretToken::generate("");
+    for (known, others) in [(true, true), (true, false), (false, false)] {
+        // No outbox expectation: a message fails the test.
+        let mut mocks = Mocks::default();
+        login_on_device(&mut mocks, &device, known, others);
+        service(mocks, SignupMode::Open)
+            .log_in(log_in_on(&device))
+            .await
+            .unwrap();
+    }
+}
+
+#[tokio::test]
+async fn announcing_new_devices_can_be_turned_off() {
+    let device = SecretToken::generate("");
+    let mut mocks = Mocks::default();
+    login_on_device(&mut mocks, &device, false, true);
+    with_settings(
+        mocks,
+        shoebox_application::AuthSettings {
+            notify_new_device: false,
+            ..settings()
+        },
+    )
+    .log_in(log_in_on(&device))
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn a_browser_without_a_device_id_gets_a_new_one() {
+    let mut mocks = Mocks::default();
+    mocks.throttle.expect_counters().returning(|_| Ok(vec![]));
+    mocks
+        .users
+        .expect_credentials_by_email()
+        .returning(|_| Ok(Some(credentials(user("ada@example.org", Role::Member)))));
+    mocks.hasher.expect_verify().returning(|_, _| Ok(true));
+    mocks.throttle.expect_clear().returning(|_| Ok(()));
+    let remembered = std::sync::Arc::new(std::sync::Mutex::new(None));
+    let seen = std::sync::Arc::clone(&remembered);
+    mocks
+        .devices
+        .expect_remember()
+        .times(1)
+        .returning(move |_, hash, _| {
+            *seen.lock().unwrap() = Some(hash);
+            Ok(DeviceSighting {
+                known: false,
+                others: false,
+            })
+        });
+    expect_session(&mut mocks);
+    let signed_in = service(mocks, SignupMode::Open)
+        .log_in(log_in("ada@example.org", "right-password"))
+        .await
+        .unwrap();
+    assert_eq!(*remembered.lock().unwrap(), Some(signed_in.device.hash()));
 }
 
 fn stored_session(last_seen_minutes_ago: i64) -> Session {

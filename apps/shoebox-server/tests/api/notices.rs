@@ -133,3 +133,67 @@ fn expected_size(bytes: u64) -> String {
         format!("{} KB", number.trim_end_matches(".0"))
     }
 }
+
+#[actix_web::test]
+async fn a_sign_in_from_a_browser_never_used_before_is_announced() {
+    let smtp = SmtpServer::start();
+    let app = app_mailing_to(&smtp).await;
+    app.create_user("ines@example.org", Role::Member).await;
+    let log_in = |browser: &crate::helpers::Client| {
+        browser
+            .request(Method::POST, "/api/v1/auth/login")
+            .header("User-Agent", "Firefox/140.0 (e2e laptop)")
+            .json(&json!({ "email": "ines@example.org", "password": PASSWORD }))
+            .send()
+    };
+    // Her first browser: nothing to announce, and it keeps its device cookie.
+    let laptop = app.client();
+    let first = log_in(&laptop).await.unwrap();
+    assert_eq!(first.status(), StatusCode::OK);
+    let cookie = first
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .find(|value| value.starts_with("shoebox_device="))
+        .expect("a device cookie")
+        .to_owned();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("Max-Age="),
+        "{cookie}"
+    );
+    assert_eq!(log_in(&laptop).await.unwrap().status(), StatusCode::OK);
+
+    // Another browser: announced, with what it said it was.
+    let phone = app.client();
+    assert_eq!(log_in(&phone).await.unwrap().status(), StatusCode::OK);
+    let message = decoded(&smtp.wait_for_messages(1, WAIT)[0]);
+    assert!(message.contains("To: ines@example.org"), "{message}");
+    assert!(
+        message.contains("Subject: New sign-in to your Camera Club account"),
+        "{message}"
+    );
+    assert!(message.contains("Firefox/140.0 (e2e laptop)"), "{message}");
+    assert!(message.contains("127.0.0.1"), "{message}");
+    assert!(message.contains(&format!("{}/forgot-password", app.address)));
+
+    // Both browsers are known now: the next message is the reset asked
+    // for below, not another announcement.
+    assert_eq!(log_in(&laptop).await.unwrap().status(), StatusCode::OK);
+    assert_eq!(log_in(&phone).await.unwrap().status(), StatusCode::OK);
+    let reset = app
+        .client()
+        .send_json(
+            Method::POST,
+            "/api/v1/auth/password-reset",
+            json!({ "email": "ines@example.org" }),
+        )
+        .await;
+    assert_eq!(reset.status(), StatusCode::ACCEPTED);
+    let messages = smtp.wait_for_messages(2, WAIT);
+    assert!(
+        messages[1].contains("Subject: Reset your Camera Club password"),
+        "{}",
+        messages[1]
+    );
+}

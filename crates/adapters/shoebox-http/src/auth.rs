@@ -19,6 +19,11 @@ use crate::{HttpState, problem::Problem};
 
 pub const SESSION_COOKIE: &str = "shoebox_session";
 pub const CSRF_HEADER: &str = "x-csrf-token";
+/// The browser's device id: a random value that outlives sessions, so that a
+/// sign-in from a browser the member never used can be told apart.
+pub const DEVICE_COOKIE: &str = "shoebox_device";
+/// Browsers cap cookie lifetimes at 400 days.
+const DEVICE_COOKIE_DAYS: i64 = 400;
 
 /// The authenticated caller. Extracting it fails with 401 when there is no
 /// valid credential, and with 403 when an unsafe request authenticated by the
@@ -141,6 +146,22 @@ pub fn session_cookie(secret: &SecretToken, state: &HttpState) -> Cookie<'static
         .max_age(time::Duration::seconds(
             i64::try_from(state.session_cookie_max_age.as_secs()).unwrap_or(i64::MAX),
         ))
+        .finish()
+}
+
+/// The device id the browser sent, if it is well formed.
+pub fn device_of(req: &HttpRequest) -> Option<SecretToken> {
+    req.cookie(DEVICE_COOKIE)
+        .and_then(|cookie| SecretToken::parse(cookie.value()).ok())
+}
+
+pub fn device_cookie(device: &SecretToken, state: &HttpState) -> Cookie<'static> {
+    Cookie::build(DEVICE_COOKIE, device.expose().to_owned())
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(state.settings.is_tls())
+        .max_age(time::Duration::days(DEVICE_COOKIE_DAYS))
         .finish()
 }
 

@@ -141,6 +141,7 @@ fn signed_in(actor_user: User) -> SignedIn {
         },
         user: actor_user,
         secret: shoebox_domain::auth::SecretToken::generate(""),
+        device: shoebox_domain::auth::SecretToken::generate(""),
     }
 }
 

@@ -30,9 +30,10 @@ pub use database::PostgresDatabase;
 pub use repositories::{
     PostgresAlbumRepository, PostgresApiTokenRepository, PostgresAuditRepository,
     PostgresDatabaseMonitor, PostgresEmailConfirmationRepository, PostgresExportRepository,
-    PostgresInvitationRepository, PostgresJobQueue, PostgresLoginThrottleRepository,
-    PostgresMailOutbox, PostgresMaintenanceRepository, PostgresPasswordResetRepository,
-    PostgresPhotoRepository, PostgresScheduleLedger, PostgresSchemaInspector,
-    PostgresSessionRepository, PostgresShareLinkRepository, PostgresUserRepository,
+    PostgresInvitationRepository, PostgresJobQueue, PostgresKnownDeviceRepository,
+    PostgresLoginThrottleRepository, PostgresMailOutbox, PostgresMaintenanceRepository,
+    PostgresPasswordResetRepository, PostgresPhotoRepository, PostgresScheduleLedger,
+    PostgresSchemaInspector, PostgresSessionRepository, PostgresShareLinkRepository,
+    PostgresUserRepository,
 };
 pub use settings::DatabaseSettings;

@@ -44,6 +44,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    known_devices (user_id, device_hash) {
+        user_id -> Uuid,
+        device_hash -> Bytea,
+        first_seen_at -> Timestamptz,
+        last_seen_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     email_confirmations (token_hash) {
         token_hash -> Bytea,
         user_id -> Uuid,
@@ -234,6 +243,7 @@ diesel::table! {
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(password_resets -> users (user_id));
 diesel::joinable!(email_confirmations -> users (user_id));
+diesel::joinable!(known_devices -> users (user_id));
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(photo_variants -> photos (photo_id));
 diesel::joinable!(album_photos -> photos (photo_id));
@@ -258,5 +268,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     schedule_slots,
     mail_outbox,
     password_resets,
-    email_confirmations
+    email_confirmations,
+    known_devices
 );

@@ -79,6 +79,7 @@ impl JobHandler for PurgeExpiredHandler {
             schedule_slots = report.schedule_slots,
             mail_links = report.mail_links,
             undelivered_mail = report.undelivered_mail,
+            known_devices = report.known_devices,
             "expired rows purged"
         );
         Ok(())

@@ -42,6 +42,14 @@ pub enum Message {
     },
     /// The account was erased.
     DeletionCompleted,
+    /// A sign-in from a browser the member never signed in from before.
+    NewDevice {
+        forgot_link: String,
+        settings_link: String,
+        at: DateTime<Utc>,
+        user_agent: Option<String>,
+        ip: Option<String>,
+    },
     /// A data export can be downloaded until `expires_at`.
     ExportReady {
         settings_link: String,
@@ -68,6 +76,7 @@ impl Message {
             Self::DeletionScheduled { .. } => "deletion_scheduled",
             Self::DeletionCompleted => "deletion_completed",
             Self::ExportReady { .. } => "export_ready",
+            Self::NewDevice { .. } => "new_device",
         }
     }
 
@@ -100,6 +109,19 @@ impl Message {
                 by_admin,
             },
             Self::DeletionCompleted => context! {},
+            Self::NewDevice {
+                forgot_link,
+                settings_link,
+                at,
+                user_agent,
+                ip,
+            } => context! {
+                link => forgot_link,
+                settings_link,
+                when => at.format("%-d %B %Y, %H:%M").to_string(),
+                browser => user_agent.as_deref().unwrap_or("unknown"),
+                address => ip.as_deref().unwrap_or("unknown"),
+            },
             Self::ExportReady {
                 settings_link,
                 size_bytes,

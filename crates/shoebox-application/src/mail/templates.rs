@@ -56,6 +56,7 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "deletion_scheduled",
     "deletion_completed",
     "export_ready",
+    "new_device",
 ];
 
 /// A message's three parts.
@@ -171,6 +172,10 @@ mod tests {
                 by_admin => false,
                 size => "1.2 MB",
                 expires => "8 January 2027, 12:00",
+                when => "4 December 2026, 20:40",
+                browser => "Firefox <script>",
+                address => "192.0.2.7",
+                settings_link => "https://photos.example.org/settings",
             };
             let mail = templates.render(name, values).unwrap();
             assert!(

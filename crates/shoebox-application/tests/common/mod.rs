@@ -14,9 +14,9 @@ use shoebox_domain::{
     auth::{Actor, ClientInfo, Credential, SessionId},
 };
 use shoebox_ports::outbound::{
-    MockApiTokenRepository, MockClock, MockEmailConfirmationRepository, MockInvitationRepository,
-    MockLoginThrottleRepository, MockMailOutbox, MockPasswordHasher, MockSessionRepository,
-    MockUserRepository,
+    MailOutbox, MockApiTokenRepository, MockClock, MockEmailConfirmationRepository,
+    MockInvitationRepository, MockKnownDeviceRepository, MockLoginThrottleRepository,
+    MockMailOutbox, MockPasswordHasher, MockSessionRepository, MockUserRepository,
 };
 
 pub fn now() -> DateTime<Utc> {
@@ -29,6 +29,7 @@ pub struct Mocks {
     pub sessions: MockSessionRepository,
     pub api_tokens: MockApiTokenRepository,
     pub invitations: MockInvitationRepository,
+    pub devices: MockKnownDeviceRepository,
     pub throttle: MockLoginThrottleRepository,
     pub hasher: MockPasswordHasher,
     /// Mail: confirmation links and the outbox (sign-up's verification).
@@ -44,17 +45,23 @@ pub fn clock() -> Arc<MockClock> {
 
 /// A postman that renders into `outbox`, with links under photos.example.org.
 pub fn postman(outbox: MockMailOutbox) -> Postman {
+    postman_on(Arc::new(outbox))
+}
+
+fn postman_on(outbox: Arc<dyn MailOutbox>) -> Postman {
     let templates =
         MailTemplates::new(&InstanceSettings::default(), "https://photos.example.org").unwrap();
-    Postman::new(Arc::new(outbox), Arc::new(templates), clock())
+    Postman::new(outbox, Arc::new(templates), clock())
 }
 
 impl Mocks {
-    /// The account stores and, from the mail mocks, the verifier.
-    pub fn into_parts(self, settings: &AuthSettings) -> (AccountStores, EmailVerifier) {
+    /// The account stores and, from the mail mocks, the verifier and the
+    /// postman (one outbox for both).
+    pub fn into_parts(self, settings: &AuthSettings) -> (AccountStores, EmailVerifier, Postman) {
+        let postman = postman_on(Arc::new(self.outbox));
         let verifier = EmailVerifier::new(
             Arc::new(self.confirmations),
-            postman(self.outbox),
+            postman.clone(),
             clock(),
             settings,
         );
@@ -63,11 +70,12 @@ impl Mocks {
             sessions: Arc::new(self.sessions),
             api_tokens: Arc::new(self.api_tokens),
             invitations: Arc::new(self.invitations),
+            devices: Arc::new(self.devices),
             throttle: Arc::new(self.throttle),
             hasher: Arc::new(self.hasher),
             clock: clock(),
         };
-        (stores, verifier)
+        (stores, verifier, postman)
     }
 
     pub fn into_stores(self) -> AccountStores {
@@ -78,6 +86,7 @@ impl Mocks {
             sessions: Arc::new(self.sessions),
             api_tokens: Arc::new(self.api_tokens),
             invitations: Arc::new(self.invitations),
+            devices: Arc::new(self.devices),
             throttle: Arc::new(self.throttle),
             hasher: Arc::new(self.hasher),
             clock: Arc::new(clock),

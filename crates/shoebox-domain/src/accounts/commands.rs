@@ -12,6 +12,8 @@ pub struct SignUp {
     /// Required in `invite` mode: the secret from the invitation link.
     pub invitation: Option<SecretToken>,
     pub client: ClientInfo,
+    /// The browser's device id (its `shoebox_device` cookie), if it has one.
+    pub device: Option<SecretToken>,
 }
 
 /// Exchange an email and password for a session.
@@ -23,6 +25,9 @@ pub struct LogIn {
     pub email: String,
     pub password: PlainPassword,
     pub client: ClientInfo,
+    /// The browser's device id (its `shoebox_device` cookie), if it has one:
+    /// a sign-in from a device the member never used is announced by mail.
+    pub device: Option<SecretToken>,
 }
 
 /// Change one's own profile.

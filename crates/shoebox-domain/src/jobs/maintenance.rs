@@ -21,6 +21,9 @@ pub struct PurgePolicy {
     /// Messages still in the outbox after this long were never delivered
     /// (their job gave up); their links have long expired.
     pub undelivered_mail_history: Duration,
+    /// A device unseen this long has lost its cookie (browsers keep
+    /// cookies at most 400 days): it is forgotten.
+    pub device_history: Duration,
 }
 
 impl PurgePolicy {
@@ -33,6 +36,7 @@ impl PurgePolicy {
             finished_job_history: Duration::from_secs(14 * DAY),
             schedule_slot_history: Duration::from_secs(90 * DAY),
             undelivered_mail_history: Duration::from_secs(30 * DAY),
+            device_history: Duration::from_secs(400 * DAY),
         }
     }
 
@@ -52,6 +56,7 @@ impl PurgePolicy {
             schedule_slots_before: before(self.schedule_slot_history),
             mail_links_ended_by: now,
             mail_queued_before: before(self.undelivered_mail_history),
+            devices_unseen_since: before(self.device_history),
         }
     }
 }
@@ -74,6 +79,8 @@ pub struct PurgeCutoffs {
     pub mail_links_ended_by: DateTime<Utc>,
     /// Outbox messages queued before this.
     pub mail_queued_before: DateTime<Utc>,
+    /// Known devices last seen before this.
+    pub devices_unseen_since: DateTime<Utc>,
 }
 
 /// How many rows of each kind went.
@@ -86,6 +93,7 @@ pub struct PurgeReport {
     pub schedule_slots: u64,
     pub mail_links: u64,
     pub undelivered_mail: u64,
+    pub known_devices: u64,
 }
 
 #[cfg(test)]
@@ -106,6 +114,7 @@ mod tests {
         assert_eq!(cutoffs.schedule_slots_before, now - TimeDelta::days(90));
         assert_eq!(cutoffs.mail_links_ended_by, now);
         assert_eq!(cutoffs.mail_queued_before, now - TimeDelta::days(30));
+        assert_eq!(cutoffs.devices_unseen_since, now - TimeDelta::days(400));
         let huge = PurgePolicy::new(Duration::MAX).cutoffs(now);
         assert_eq!(huge.throttle_windows_started_by, DateTime::<Utc>::MIN_UTC);
     }

@@ -18,6 +18,9 @@ pub struct SignedIn {
     pub user: User,
     pub session: Session,
     pub secret: SecretToken,
+    /// The device id for the browser's long-lived `shoebox_device` cookie
+    /// (the one it sent, or a new one).
+    pub device: SecretToken,
 }
 
 /// What a sign-up led to.

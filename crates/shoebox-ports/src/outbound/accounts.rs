@@ -216,3 +216,27 @@ pub trait PasswordHasher: Send + Sync {
     /// `Ok(false)` for a wrong password; `Err` only when the hash is unreadable.
     async fn verify(&self, password: PlainPassword, hash: PasswordHash) -> anyhow::Result<bool>;
 }
+
+/// What remembering a device found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DeviceSighting {
+    /// The member had signed in from this device before.
+    pub known: bool,
+    /// The member has signed in from some other device before.
+    pub others: bool,
+}
+
+/// The browsers each member has signed in from (only the SHA-256 of each
+/// device id is stored).
+#[cfg_attr(feature = "mock", mockall::automock)]
+#[async_trait]
+pub trait KnownDeviceRepository: Send + Sync {
+    /// Records that the member signed in from `device` at `now`, and says
+    /// whether it was known and whether there are others. Errors: only `Unexpected`.
+    async fn remember(
+        &self,
+        user_id: UserId,
+        device: TokenHash,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<DeviceSighting>;
+}

@@ -13,8 +13,9 @@ mod storage;
 mod system;
 
 pub use accounts::{
-    ApiTokenRepository, InsertUserError, InvitationRepository, LoginThrottleRepository,
-    PasswordHasher, SessionRepository, UserRepository,
+    ApiTokenRepository, DeviceSighting, InsertUserError, InvitationRepository,
+    KnownDeviceRepository, LoginThrottleRepository, PasswordHasher, SessionRepository,
+    UserRepository,
 };
 pub use archive::{
     ArchiveDecryptor, ArchiveEncryptor, DatabaseArchive, DatabaseDump, DatabaseFacts, FactsFuture,
@@ -39,8 +40,8 @@ pub use system::{Clock, DatabaseMonitor, PoolStatus, SchemaInspector, SchemaStat
 
 #[cfg(feature = "mock")]
 pub use accounts::{
-    MockApiTokenRepository, MockInvitationRepository, MockLoginThrottleRepository,
-    MockPasswordHasher, MockSessionRepository, MockUserRepository,
+    MockApiTokenRepository, MockInvitationRepository, MockKnownDeviceRepository,
+    MockLoginThrottleRepository, MockPasswordHasher, MockSessionRepository, MockUserRepository,
 };
 #[cfg(feature = "mock")]
 pub use archive::{MockArchiveDecryptor, MockArchiveEncryptor, MockDatabaseArchive};

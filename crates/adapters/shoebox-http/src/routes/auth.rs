@@ -12,7 +12,10 @@ use shoebox_ports::inbound::{SignedIn, SignedUp};
 
 use crate::{
     HttpState,
-    auth::{Authenticated, client_info, removal_cookie, require_same_origin, session_cookie},
+    auth::{
+        Authenticated, client_info, device_cookie, device_of, removal_cookie, require_same_origin,
+        session_cookie,
+    },
     dto::{LogInBody, SignUpBody, SignedInResponse, VerificationPendingResponse},
     problem::{Problem, ProblemDetails},
 };
@@ -24,6 +27,7 @@ fn signed_in(status: StatusCode, signed_in: SignedIn, state: &HttpState) -> Http
     };
     HttpResponse::build(status)
         .cookie(session_cookie(&signed_in.secret, state))
+        .cookie(device_cookie(&signed_in.device, state))
         .json(body)
 }
 
@@ -99,6 +103,7 @@ pub async fn sign_up(
         password: password.clone(),
         invitation: invitation.clone(),
         client: client_info(&req, &state),
+        device: device_of(&req),
     };
     let result = state
         .use_cases
@@ -134,6 +139,7 @@ pub async fn log_in(
         email: body.email,
         password: PlainPassword::new(body.password),
         client: client_info(&req, &state),
+        device: device_of(&req),
     };
     let result = state
         .use_cases

@@ -8,8 +8,8 @@ use shoebox_ports::outbound::MaintenanceRepository;
 use crate::{
     PostgresDatabase,
     schema::{
-        email_confirmations, invitations, jobs, login_throttle, mail_outbox, password_resets,
-        schedule_slots, sessions,
+        email_confirmations, invitations, jobs, known_devices, login_throttle, mail_outbox,
+        password_resets, schedule_slots, sessions,
     },
 };
 
@@ -85,6 +85,11 @@ impl MaintenanceRepository for PostgresMaintenanceRepository {
                         .filter(mail_outbox::created_at.lt(cutoffs.mail_queued_before)),
                 )
                 .execute(connection)?;
+                let known_devices = diesel::delete(
+                    known_devices::table
+                        .filter(known_devices::last_seen_at.lt(cutoffs.devices_unseen_since)),
+                )
+                .execute(connection)?;
                 Ok(PurgeReport {
                     sessions: sessions as u64,
                     invitations: invitations as u64,
@@ -93,6 +98,7 @@ impl MaintenanceRepository for PostgresMaintenanceRepository {
                     schedule_slots: schedule_slots as u64,
                     mail_links: (resets + confirmations) as u64,
                     undelivered_mail: undelivered_mail as u64,
+                    known_devices: known_devices as u64,
                 })
             })
             .await

@@ -163,6 +163,17 @@ async fn the_purge_removes_exactly_what_expired() {
             .unwrap();
         }
     }
+    // Devices last seen 401 days ago (forgotten) and 399 days ago (kept).
+    for age in [401, 399] {
+        diesel::sql_query(format!(
+            "INSERT INTO known_devices (user_id, device_hash, first_seen_at, last_seen_at) \
+             VALUES ('{}', sha256('device-{age}'), {seen}, {seen})",
+            user.id.as_uuid(),
+            seen = stamp(now - TimeDelta::days(age))
+        ))
+        .execute(&mut connection)
+        .unwrap();
+    }
     // Outbox messages queued 31 days ago (never delivered: goes) and 29 days ago (stays).
     for age in [31, 29] {
         diesel::sql_query(format!(
@@ -188,6 +199,7 @@ async fn the_purge_removes_exactly_what_expired() {
             schedule_slots: 1,
             mail_links: 4,
             undelivered_mail: 1,
+            known_devices: 1,
         }
     );
     assert_eq!(count(&fixture, "sessions"), 1);
@@ -198,6 +210,7 @@ async fn the_purge_removes_exactly_what_expired() {
     assert_eq!(count(&fixture, "password_resets"), 1);
     assert_eq!(count(&fixture, "email_confirmations"), 1);
     assert_eq!(count(&fixture, "mail_outbox"), 1);
+    assert_eq!(count(&fixture, "known_devices"), 1);
 
     // Running it again finds nothing more.
     let again = maintenance
