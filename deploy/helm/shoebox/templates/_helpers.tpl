@@ -75,6 +75,10 @@ mounted identity (see shoebox.volumes).
   value: {{ $values.publicUrl | quote }}
 - name: SHOEBOX_AUTH__SIGNUP
   value: {{ $values.auth.signup | quote }}
+- name: SHOEBOX_AUTH__REQUIRE_EMAIL_VERIFICATION
+  value: {{ $values.auth.requireEmailVerification | quote }}
+- name: SHOEBOX_AUTH__NOTIFY_NEW_DEVICE
+  value: {{ $values.auth.notifyNewDevice | quote }}
 - name: SHOEBOX_LOG__FORMAT
   value: {{ $values.log.format | quote }}
 - name: SHOEBOX_LOG__LEVEL
