@@ -10,7 +10,7 @@ use chrono::TimeDelta;
 use shoebox_domain::{
     EmailAddress,
     accounts::{ChangeEmailError, ConfirmEmailError, PlainPassword, User},
-    auth::{Actor, ClientInfo, LoginThrottlePolicy, SecretToken, ThrottleKey},
+    auth::{Actor, ClientInfo, SecretToken},
 };
 use shoebox_ports::{
     inbound::{EmailConfirmation, RequestResetError},
@@ -19,7 +19,7 @@ use shoebox_ports::{
     },
 };
 
-use super::{Message, Postman};
+use super::{MailRequestLimit, Message, Postman};
 use crate::AuthSettings;
 
 /// Mails verification links; sign-up uses it too.
@@ -122,14 +122,14 @@ pub struct EmailConfirmationService {
     confirmations: Arc<dyn EmailConfirmationRepository>,
     verifier: EmailVerifier,
     postman: Postman,
-    throttle: LoginThrottlePolicy,
+    limit: MailRequestLimit,
 }
 
 impl fmt::Debug for EmailConfirmationService {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("EmailConfirmationService")
             .field("verifier", &self.verifier)
-            .field("throttle", &self.throttle)
+            .field("limit", &self.limit)
             .finish_non_exhaustive()
     }
 }
@@ -147,41 +147,23 @@ impl EmailConfirmationService {
             Arc::clone(&stores.clock),
             settings,
         );
+        let limit = MailRequestLimit::new(
+            Arc::clone(&stores.throttle),
+            Arc::clone(&stores.clock),
+            settings.mail_throttle_policy(),
+        );
         Self {
             stores,
             confirmations,
             verifier,
             postman,
-            throttle: settings.mail_throttle_policy(),
+            limit,
         }
     }
 
     /// The verifier, for sign-up.
     pub fn verifier(&self) -> EmailVerifier {
         self.verifier.clone()
-    }
-
-    /// Counts a mail-sending request against `address` and the client; the
-    /// same limits as password resets, whether or not the address is known.
-    async fn count_request(
-        &self,
-        address: &str,
-        client: &ClientInfo,
-    ) -> Result<(), RequestResetError> {
-        let mut keys = vec![ThrottleKey::mail_address(address)];
-        keys.extend(client.ip.map(ThrottleKey::mail_ip));
-        let now = self.stores.clock.now();
-        let counters = self.stores.throttle.counters(keys.clone()).await?;
-        if let Err(retry_after_seconds) = self.throttle.check(&counters, now) {
-            return Err(RequestResetError::Throttled {
-                retry_after_seconds,
-            });
-        }
-        self.stores
-            .throttle
-            .record_failure(keys, now, self.throttle.window)
-            .await?;
-        Ok(())
     }
 }
 
@@ -193,7 +175,7 @@ impl EmailConfirmation for EmailConfirmationService {
         email: String,
         client: ClientInfo,
     ) -> Result<(), RequestResetError> {
-        self.count_request(&email, &client).await?;
+        self.limit.count(&email, &client).await?;
         let Ok(email) = EmailAddress::parse(&email) else {
             return Ok(());
         };
@@ -220,7 +202,8 @@ impl EmailConfirmation for EmailConfirmationService {
         if new_email == actor.user.email {
             return Err(ChangeEmailError::SameAddress);
         }
-        self.count_request(new_email.as_str(), &client)
+        self.limit
+            .count(new_email.as_str(), &client)
             .await
             .map_err(|error| match error {
                 RequestResetError::Throttled {

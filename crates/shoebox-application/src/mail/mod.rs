@@ -8,12 +8,14 @@
 //! links never sit in the job queue.
 
 mod confirmation;
+mod limit;
 mod postman;
 mod recovery;
 mod send;
 mod templates;
 
 pub use confirmation::{ConfirmationStores, EmailConfirmationService, EmailVerifier};
+pub use limit::MailRequestLimit;
 pub use postman::{Message, Postman};
 pub use recovery::{PasswordRecoveryService, RecoveryStores};
 pub use send::{SEND_MAIL_JOB, SendMailJob};

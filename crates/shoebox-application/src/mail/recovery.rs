@@ -8,7 +8,7 @@ use chrono::TimeDelta;
 use shoebox_domain::{
     EmailAddress,
     accounts::NewPassword,
-    auth::{ClientInfo, LoginThrottlePolicy, SecretToken, ThrottleKey},
+    auth::{ClientInfo, SecretToken},
 };
 use shoebox_ports::{
     inbound::{PasswordRecovery, RequestResetError, ResetPasswordError},
@@ -17,7 +17,7 @@ use shoebox_ports::{
     },
 };
 
-use super::{Message, Postman};
+use super::{MailRequestLimit, Message, Postman};
 use crate::AuthSettings;
 
 /// The ports password recovery needs.
@@ -40,14 +40,14 @@ impl fmt::Debug for RecoveryStores {
 pub struct PasswordRecoveryService {
     stores: RecoveryStores,
     postman: Postman,
-    throttle: LoginThrottlePolicy,
+    limit: MailRequestLimit,
     validity: TimeDelta,
 }
 
 impl fmt::Debug for PasswordRecoveryService {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("PasswordRecoveryService")
-            .field("throttle", &self.throttle)
+            .field("limit", &self.limit)
             .field("validity", &self.validity)
             .finish_non_exhaustive()
     }
@@ -55,10 +55,15 @@ impl fmt::Debug for PasswordRecoveryService {
 
 impl PasswordRecoveryService {
     pub fn new(stores: RecoveryStores, postman: Postman, settings: &AuthSettings) -> Self {
+        let limit = MailRequestLimit::new(
+            Arc::clone(&stores.throttle),
+            Arc::clone(&stores.clock),
+            settings.mail_throttle_policy(),
+        );
         Self {
             stores,
             postman,
-            throttle: settings.mail_throttle_policy(),
+            limit,
             validity: settings.password_reset_validity(),
         }
     }
@@ -105,21 +110,7 @@ impl PasswordRecovery for PasswordRecoveryService {
         email: String,
         client: ClientInfo,
     ) -> Result<(), RequestResetError> {
-        // Every request counts, known address or not, so that the limit
-        // reveals nothing about which addresses have accounts.
-        let mut keys = vec![ThrottleKey::mail_address(&email)];
-        keys.extend(client.ip.map(ThrottleKey::mail_ip));
-        let now = self.stores.clock.now();
-        let counters = self.stores.throttle.counters(keys.clone()).await?;
-        if let Err(retry_after_seconds) = self.throttle.check(&counters, now) {
-            return Err(RequestResetError::Throttled {
-                retry_after_seconds,
-            });
-        }
-        self.stores
-            .throttle
-            .record_failure(keys, now, self.throttle.window)
-            .await?;
+        self.limit.count(&email, &client).await?;
         self.mail_link(&email).await?;
         Ok(())
     }
