@@ -86,7 +86,15 @@ impl Scheduler {
             }
             match self
                 .ledger
-                .claim_slot(task.name.clone(), slot, task.job_for(slot))
+                .claim_slot(
+                    task.name.clone(),
+                    slot,
+                    // Due when it is enqueued: a slot claimed late (after
+                    // a restart, or a tick that came after the slot) is
+                    // not older than it is, so the queue's age metric
+                    // (`shoebox_jobs_oldest_due_age_seconds`) stays true.
+                    task.job_for(slot).with_run_at(slot.max(now)),
+                )
                 .await
             {
                 Ok(claim) => {
