@@ -40,7 +40,10 @@ export function MemberCard({ member, isSelf, onChanged, graceDays, onDeleted, on
         {member.deletion_due_at && <p className="pending-deletion">Deletion scheduled for {formatDate(member.deletion_due_at)}.</p>}
         <dl>
           <dt>Email</dt>
-          <dd>{member.email}</dd>
+          <dd>
+            {member.email}
+            {!member.email_verified && <span className="badge muted">Not confirmed</span>}
+          </dd>
           {member.full_name && (
             <>
               <dt>Full name</dt>

@@ -69,6 +69,14 @@ describe("AdminMembers", () => {
     expect(calls.find((call) => call.method === "PATCH")?.body).toEqual({ role: "admin" });
   });
 
+  it("marks members whose address is not confirmed", async () => {
+    renderPage({
+      "GET /api/v1/admin/users": Response.json({ items: [admin, { ...member, email_verified: false }], next_cursor: null }),
+    });
+    expect((await card(/^Ada/)).getByText("Not confirmed")).toBeInTheDocument();
+    expect((await card(/^Admin/)).queryByText("Not confirmed")).not.toBeInTheDocument();
+  });
+
   it("warns an admin about disabling themselves and shows the server's refusal", async () => {
     const { person } = renderPage({
       "PATCH /api/v1/admin/users/00000000-0000-0000-0000-00000000000a": problem(409, "Admins cannot disable themselves."),
