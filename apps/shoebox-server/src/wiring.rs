@@ -11,7 +11,10 @@ use shoebox_application::{
         VerifyJob,
     },
     jobs::{JobAdministrationService, JobHandlers, PurgeExpiredHandler, ScheduledTask},
-    mail::{MailTemplates, PasswordRecoveryService, Postman, RecoveryStores, SendMailJob},
+    mail::{
+        InvitationService, MailTemplates, PasswordRecoveryService, Postman, RecoveryStores,
+        SendMailJob,
+    },
     privacy::{
         BuildExportJob, DeletionService, EraseDueJob, ErasureService, ExportService,
         SweepExportsJob,
@@ -179,17 +182,15 @@ impl Application {
                 hasher: Arc::clone(&stores.hasher),
                 clock: Arc::clone(&clock),
             },
-            postman,
+            postman.clone(),
             &settings.auth,
         );
+        let invitations =
+            InvitationService::new(stores.clone(), postman, &settings.auth, auditor.clone());
         let use_cases = UseCases {
             authentication: Arc::new(AuthenticationService::new(stores.clone(), &settings.auth)),
             accounts: Arc::new(AccountService::new(stores.clone())),
-            administration: Arc::new(AdministrationService::new(
-                stores.clone(),
-                &settings.auth,
-                auditor.clone(),
-            )),
+            administration: Arc::new(AdministrationService::new(stores.clone(), auditor.clone())),
             operations: Arc::new(OperationsService::new(
                 Arc::new(PostgresSchemaInspector::new(&database)),
                 Arc::new(PostgresDatabaseMonitor::new(&database)),
@@ -218,6 +219,7 @@ impl Application {
             exports: Arc::new(exports.clone()),
             audit: Arc::new(AuditService::new(audit_log)),
             recovery: Arc::new(recovery),
+            invitations: Arc::new(invitations),
         };
         let hasher = Arc::clone(&stores.hasher);
         let provisioning = Arc::new(ProvisioningService::new(stores));

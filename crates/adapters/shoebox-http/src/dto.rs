@@ -256,8 +256,28 @@ pub struct CreatedInvitationResponse {
     pub invitation: InvitationResponse,
     /// The secret of the invitation. Shown only in this response.
     pub token: String,
-    /// The single-use link to hand to the invitee.
+    /// The single-use link, `{public_url}/invitation?token=…`. Shown for
+    /// addressed invitations too (which are also mailed), so that an admin
+    /// can hand it over another way when mail is slow or not set up.
     pub link: String,
+}
+
+/// `POST /api/v1/auth/invitation`: the secret travels in the body, never in
+/// a URL that proxies would log.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct InvitationLookupBody {
+    pub token: String,
+}
+
+/// What a valid invitation link shows before sign-up.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InvitationPreviewResponse {
+    /// Set when only this address may accept the invitation.
+    pub email: Option<String>,
+    pub role: RoleDto,
+    pub expires_at: DateTime<Utc>,
+    /// The display name of the admin who sent it, while their account exists.
+    pub invited_by: Option<String>,
 }
 
 /// `DELETE /api/v1/admin/users/{id}`.

@@ -4,8 +4,8 @@ use std::{fmt, sync::Arc, time::Duration};
 
 use shoebox_ports::inbound::{
     AccountDeletion, Accounts, Administration, Albums, AuditTrail, Authentication,
-    BackupAdministration, DataExports, JobAdministration, Operations, PasswordRecovery, Photos,
-    Sharing,
+    BackupAdministration, DataExports, Invitations, JobAdministration, Operations,
+    PasswordRecovery, Photos, Sharing,
 };
 
 use crate::{HttpMetrics, HttpSettings, ListingCache};
@@ -26,6 +26,7 @@ pub struct UseCases {
     pub exports: Arc<dyn DataExports>,
     pub audit: Arc<dyn AuditTrail>,
     pub recovery: Arc<dyn PasswordRecovery>,
+    pub invitations: Arc<dyn Invitations>,
 }
 
 impl fmt::Debug for UseCases {

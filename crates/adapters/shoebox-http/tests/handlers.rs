@@ -88,6 +88,7 @@ async fn service(
             audit: Arc::new(shoebox_ports::inbound::MockAuditTrail::new()),
             backups: Arc::new(shoebox_ports::inbound::MockBackupAdministration::new()),
             recovery: Arc::new(shoebox_ports::inbound::MockPasswordRecovery::new()),
+            invitations: Arc::new(shoebox_ports::inbound::MockInvitations::new()),
         },
         settings: mocks.settings.unwrap_or_default(),
         build: BuildInfo {

@@ -74,6 +74,7 @@ async fn service(
                 backups
             }),
             recovery: Arc::new(shoebox_ports::inbound::MockPasswordRecovery::new()),
+            invitations: Arc::new(shoebox_ports::inbound::MockInvitations::new()),
         },
         settings: Default::default(),
         build: BuildInfo {

@@ -7,11 +7,13 @@
 //! transaction. The job's payload is the outbox id alone, so the secrets in
 //! links never sit in the job queue.
 
+mod invitations;
 mod postman;
 mod recovery;
 mod send;
 mod templates;
 
+pub use invitations::InvitationService;
 pub use postman::{Message, Postman};
 pub use recovery::{PasswordRecoveryService, RecoveryStores};
 pub use send::{SEND_MAIL_JOB, SendMailJob};

@@ -5,6 +5,7 @@ use std::{fmt, sync::Arc};
 use minijinja::context;
 use shoebox_domain::{
     EmailAddress,
+    accounts::Role,
     mail::{MailId, OutgoingMail},
 };
 use shoebox_ports::outbound::{Clock, MailOutbox};
@@ -18,6 +19,19 @@ pub enum Message {
     PasswordReset { link: String, valid_minutes: i64 },
     /// The password was reset (and every session ended).
     PasswordChanged { forgot_link: String },
+    /// An invitation to join, with its single-use link.
+    Invitation {
+        inviter: String,
+        role: Role,
+        link: String,
+        /// When the link stops working, as the message states it.
+        expires: String,
+    },
+    /// Someone tried to invite an address that already has an account.
+    AlreadyMember {
+        sign_in_link: String,
+        forgot_link: String,
+    },
 }
 
 /// Links carry secrets: never in logs.
@@ -32,6 +46,8 @@ impl Message {
         match self {
             Self::PasswordReset { .. } => "password_reset",
             Self::PasswordChanged { .. } => "password_changed",
+            Self::Invitation { .. } => "invitation",
+            Self::AlreadyMember { .. } => "already_member",
         }
     }
 
@@ -42,6 +58,16 @@ impl Message {
                 valid_minutes,
             } => context! { link, valid_minutes },
             Self::PasswordChanged { forgot_link } => context! { link => forgot_link },
+            Self::Invitation {
+                inviter,
+                role,
+                link,
+                expires,
+            } => context! { inviter, role => role.as_str(), link, expires },
+            Self::AlreadyMember {
+                sign_in_link,
+                forgot_link,
+            } => context! { link => sign_in_link, forgot_link },
         }
     }
 }

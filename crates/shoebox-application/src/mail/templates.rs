@@ -54,6 +54,30 @@ const TEMPLATES: &[(&str, &str)] = &[
         "password_changed.html",
         include_str!("../../templates/mail/password_changed.html"),
     ),
+    (
+        "invitation.subject.txt",
+        include_str!("../../templates/mail/invitation.subject.txt"),
+    ),
+    (
+        "invitation.txt",
+        include_str!("../../templates/mail/invitation.txt"),
+    ),
+    (
+        "invitation.html",
+        include_str!("../../templates/mail/invitation.html"),
+    ),
+    (
+        "already_member.subject.txt",
+        include_str!("../../templates/mail/already_member.subject.txt"),
+    ),
+    (
+        "already_member.txt",
+        include_str!("../../templates/mail/already_member.txt"),
+    ),
+    (
+        "already_member.html",
+        include_str!("../../templates/mail/already_member.html"),
+    ),
 ];
 
 /// A message's three parts.
@@ -150,10 +174,21 @@ mod tests {
             link,
             "https://photos.example.org/reset-password?token=abc&x=1"
         );
-        for name in ["password_reset", "password_changed"] {
-            let mail = templates
-                .render(name, context! { link => &link, valid_minutes => 60 })
-                .unwrap();
+        for name in [
+            "password_reset",
+            "password_changed",
+            "invitation",
+            "already_member",
+        ] {
+            let values = context! {
+                link => &link,
+                valid_minutes => 60,
+                inviter => "Grace",
+                role => "member",
+                expires => "11 December 2026, 20:42 UTC",
+                forgot_link => &link,
+            };
+            let mail = templates.render(name, values).unwrap();
             assert!(
                 mail.subject.contains("Camera <Club>"),
                 "{name}: {}",

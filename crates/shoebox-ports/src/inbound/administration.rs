@@ -6,7 +6,7 @@ use shoebox_domain::{
         AdminChange, AdminUserError, CreateAdminError, DisplayName, EmailAddress, Role, User,
         UserId,
     },
-    auth::{Actor, Invitation, InvitationId, NewInvitation},
+    auth::{Actor, Invitation, InvitationId},
     page::{Page, PageRequest},
 };
 
@@ -30,14 +30,6 @@ pub trait Administration: Send + Sync {
         id: UserId,
         change: AdminChange,
     ) -> Result<User, AdminUserError>;
-
-    /// Creates a single-use invitation; the secret for its link is returned once.
-    async fn create_invitation(
-        &self,
-        actor: Actor,
-        email: Option<EmailAddress>,
-        role: Role,
-    ) -> Result<NewInvitation, AdminUserError>;
 
     async fn pending_invitations(&self, actor: Actor) -> Result<Vec<Invitation>, AdminUserError>;
 

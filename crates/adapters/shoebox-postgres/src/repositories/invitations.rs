@@ -123,4 +123,37 @@ impl InvitationRepository for PostgresInvitationRepository {
             .await?;
         Ok(revoked == 1)
     }
+
+    async fn reissue(
+        &self,
+        id: InvitationId,
+        token_hash: TokenHash,
+        expires_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<Option<Invitation>> {
+        let id = id.as_uuid();
+        let token_hash = hash_bytes(&token_hash);
+        // One statement checks that the invitation is still pending and
+        // replaces its secret, so a sign-up racing the resend either used
+        // the old link first or finds it gone.
+        let row = self
+            .database
+            .run("reissuing an invitation", move |connection| {
+                diesel::update(
+                    invitations::table
+                        .find(id)
+                        .filter(pending(now))
+                        .filter(invitations::email.is_not_null()),
+                )
+                .set((
+                    invitations::token_hash.eq(token_hash),
+                    invitations::expires_at.eq(expires_at),
+                ))
+                .returning(InvitationRow::as_returning())
+                .get_result(connection)
+                .optional()
+            })
+            .await?;
+        row.map(InvitationRow::into_invitation).transpose()
+    }
 }
