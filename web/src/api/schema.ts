@@ -68,6 +68,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/invitations/{id}/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["resend_invitation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/jobs": {
         parameters: {
             query?: never;
@@ -255,6 +271,22 @@ export interface paths {
         put?: never;
         post: operations["add_photos"];
         delete: operations["remove_photos"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/invitation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["preview_invitation"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -921,7 +953,11 @@ export interface components {
         };
         CreatedInvitationResponse: {
             invitation: components["schemas"]["InvitationResponse"];
-            /** @description The single-use link to hand to the invitee. */
+            /**
+             * @description The single-use link, `{public_url}/invitation?token=…`. Shown for
+             *     addressed invitations too (which are also mailed), so that an admin
+             *     can hand it over another way when mail is slow or not set up.
+             */
             link: string;
             /** @description The secret of the invitation. Shown only in this response. */
             token: string;
@@ -997,6 +1033,23 @@ export interface components {
         FieldError: {
             field: string;
             message: string;
+        };
+        /**
+         * @description `POST /api/v1/auth/invitation`: the secret travels in the body, never in
+         *     a URL that proxies would log.
+         */
+        InvitationLookupBody: {
+            token: string;
+        };
+        /** @description What a valid invitation link shows before sign-up. */
+        InvitationPreviewResponse: {
+            /** @description Set when only this address may accept the invitation. */
+            email?: string | null;
+            /** Format: date-time */
+            expires_at: string;
+            /** @description The display name of the admin who sent it, while their account exists. */
+            invited_by?: string | null;
+            role: components["schemas"]["RoleDto"];
         };
         InvitationResponse: {
             /** Format: date-time */
@@ -1421,7 +1474,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Created; the link is shown only now */
+            /** @description Created; the link is shown only now. With an address, a message is queued too (or, when the address already has an account, a note telling its owner so: the answer is the same) */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -1439,6 +1492,15 @@ export interface operations {
                 };
             };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many mailed invitations to this address or from this client; see Retry-After */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1468,6 +1530,54 @@ export interface operations {
                 content?: never;
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    resend_invitation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Invitation id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Mailed again with a fresh link and expiry; the previous link no longer works */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedInvitationResponse"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No pending invitation with an address has this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2327,6 +2437,48 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    preview_invitation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InvitationLookupBody"];
+            };
+        };
+        responses: {
+            /** @description The invitation can be accepted */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationPreviewResponse"];
+                };
+            };
+            /** @description Unknown, used, revoked or expired: one answer for all */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed lookups from this client; see Retry-After */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

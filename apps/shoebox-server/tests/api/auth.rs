@@ -100,7 +100,7 @@ async fn invite_mode_admits_only_holders_of_a_valid_invitation() {
     let token = created["token"].as_str().unwrap().to_owned();
     assert_eq!(
         created["link"],
-        format!("{}/signup?invitation={token}", app.address)
+        format!("{}/invitation?token={token}", app.address)
     );
     let pending: Value = admin
         .get("/api/v1/admin/invitations")

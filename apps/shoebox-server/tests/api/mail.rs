@@ -13,9 +13,9 @@ use shoebox_test_support::SmtpServer;
 use crate::helpers::{PASSWORD, TestApp, builder, problem};
 
 const NEW_PASSWORD: &str = "amber-heron-crosses-lake";
-const WAIT: Duration = Duration::from_secs(30);
+pub(crate) const WAIT: Duration = Duration::from_secs(30);
 
-async fn app_mailing_to(smtp: &SmtpServer) -> TestApp {
+pub(crate) async fn app_mailing_to(smtp: &SmtpServer) -> TestApp {
     let url = format!("smtp://127.0.0.1:{}", smtp.port());
     builder()
         .with_worker()
@@ -29,7 +29,7 @@ async fn app_mailing_to(smtp: &SmtpServer) -> TestApp {
 }
 
 /// The message's text with quoted-printable soft line breaks and `=3D` undone.
-fn decoded(message: &str) -> String {
+pub(crate) fn decoded(message: &str) -> String {
     message
         .replace("=\r\n", "")
         .replace("=\n", "")
@@ -37,7 +37,7 @@ fn decoded(message: &str) -> String {
 }
 
 /// The token of the first `{public_url}{path}?token=` link in the message.
-fn token_in(message: &str, public_url: &str, path: &str) -> String {
+pub(crate) fn token_in(message: &str, public_url: &str, path: &str) -> String {
     let text = decoded(message);
     let prefix = format!("{public_url}{path}?token=");
     let start = text
@@ -228,7 +228,7 @@ async fn a_weak_or_malformed_reset_is_refused_before_any_token_is_spent() {
     );
 }
 
-fn wait_until(condition: impl Fn() -> bool) {
+pub(crate) fn wait_until(condition: impl Fn() -> bool) {
     let deadline = std::time::Instant::now() + WAIT;
     while !condition() {
         assert!(
@@ -240,12 +240,12 @@ fn wait_until(condition: impl Fn() -> bool) {
     }
 }
 
-fn execute(app: &TestApp, sql: &str) {
+pub(crate) fn execute(app: &TestApp, sql: &str) {
     let mut connection = PgConnection::establish(app.database_url()).unwrap();
     diesel::sql_query(sql).execute(&mut connection).unwrap();
 }
 
-fn count(app: &TestApp, sql: &str) -> i64 {
+pub(crate) fn count(app: &TestApp, sql: &str) -> i64 {
     #[derive(diesel::QueryableByName)]
     struct Count {
         #[diesel(sql_type = diesel::sql_types::BigInt)]

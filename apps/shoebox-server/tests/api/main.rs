@@ -12,6 +12,7 @@ mod cli;
 mod crash;
 mod exports;
 mod helpers;
+mod invitations;
 mod jobs;
 mod listings;
 mod mail;
