@@ -29,6 +29,7 @@ export type Route =
   | { page: "sign-up" }
   | { page: "forgot-password" }
   | { page: "reset-password" }
+  | { page: "invitation" }
   | { page: "gallery" }
   | { page: "upload" }
   | { page: "photo"; photoId: string }
@@ -51,6 +52,7 @@ const FIXED: Record<string, Route> = {
   "/sign-up": { page: "sign-up" },
   "/forgot-password": { page: "forgot-password" },
   "/reset-password": { page: "reset-password" },
+  "/invitation": { page: "invitation" },
   "/upload": { page: "upload" },
   "/albums": { page: "albums" },
   "/profile": { page: "profile" },
@@ -110,6 +112,7 @@ export function isPublic(route: Route): boolean {
     route.page === "sign-up" ||
     route.page === "forgot-password" ||
     route.page === "reset-password" ||
+    route.page === "invitation" ||
     route.page === "shared" ||
     route.page === "shared-photo"
   );

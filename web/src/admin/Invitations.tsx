@@ -3,12 +3,13 @@ import { api } from "../api/client";
 import type { components } from "../api/schema";
 import { ConfirmAction } from "../account/ConfirmAction";
 import { formatDate } from "../account/format";
+import { SecretReveal } from "../account/SecretReveal";
 import { ErrorMessage } from "../components/ErrorMessage";
 import { InvitationForm } from "./InvitationForm";
 
 type Invitation = components["schemas"]["InvitationResponse"];
 
-/** Pending invitations: create, list, revoke. */
+/** Pending invitations: create, list, resend (addressed ones), revoke. */
 export function Invitations() {
   const [invitations, setInvitations] = useState<Invitation[] | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -35,6 +36,28 @@ export function Invitations() {
   const [notice, setNotice] = useState("");
   const heading = useRef<HTMLHeadingElement>(null);
 
+  const [resent, setResent] = useState<{ for: string; url: string } | null>(null);
+  const [resending, setResending] = useState<string | null>(null);
+
+  // A fresh link is mailed; the old one stops working. The new link is
+  // shown too, for when mail does not reach the invitee.
+  const resend = async (id: string, who: string) => {
+    setResending(id);
+    setError(null);
+    try {
+      const { data } = await api.POST("/api/v1/admin/invitations/{id}/resend", { params: { path: { id } } });
+      if (data) {
+        setInvitations((previous) => previous?.map((invitation) => (invitation.id === id ? data.invitation : invitation)) ?? null);
+        setResent({ for: who, url: data.link });
+        setNotice(`Invitation mailed again to ${who}. The previous link no longer works.`);
+      }
+    } catch (caught) {
+      setError(caught);
+    } finally {
+      setResending(null);
+    }
+  };
+
   const revoke = async (id: string, who: string) => {
     await api.DELETE("/api/v1/admin/invitations/{id}", { params: { path: { id } } });
     setInvitations((previous) => previous?.filter((invitation) => invitation.id !== id) ?? null);
@@ -44,6 +67,17 @@ export function Invitations() {
 
   return (
     <>
+      {resent && (
+        <SecretReveal
+          title={`New link for ${resent.for}`}
+          label="Invitation link"
+          value={resent.url}
+          warning="It was mailed; if the message does not arrive, send this link another way. It works once, and it is shown only now."
+          onDone={() => {
+            setResent(null);
+          }}
+        />
+      )}
       <InvitationForm
         onCreated={(invitation) => {
           setInvitations((previous) => [invitation, ...(previous ?? [])]);
@@ -76,6 +110,16 @@ export function Invitations() {
                   </dl>
                 </div>
                 <div className="buttons">
+                  {invitation.email && (
+                    <button
+                      type="button"
+                      aria-label={`Resend the invitation to ${who}`}
+                      disabled={resending === invitation.id}
+                      onClick={() => void resend(invitation.id, who)}
+                    >
+                      {resending === invitation.id ? "Sending…" : "Resend"}
+                    </button>
+                  )}
                   <ConfirmAction
                     label="Revoke"
                     accessibleLabel={`Revoke the invitation for ${who}`}

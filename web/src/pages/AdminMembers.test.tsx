@@ -120,6 +120,7 @@ describe("AdminMembers", () => {
 
     expect(await screen.findByLabelText("Invitation link")).toHaveValue("http://localhost:8080/sign-up?invitation=secret-1");
     expect(screen.getByRole("heading", { name: "Invitation for grace@example.org created" })).toHaveFocus();
+    expect(screen.getByText(/An invitation is on its way to grace@example.org/)).toBeInTheDocument();
     expect(calls.find((call) => call.method === "POST")?.body).toEqual({ role: "member", email: "grace@example.org" });
     const pending = screen.getByRole("list", { name: "Pending invitations" });
     expect(within(pending).getByText("grace@example.org")).toBeInTheDocument();
@@ -137,6 +138,40 @@ describe("AdminMembers", () => {
     await person.click(screen.getByRole("button", { name: "Yes, revoke it" }));
     expect(await screen.findByText(/No pending invitations/)).toBeInTheDocument();
     expect(calls.some((call) => call.method === "DELETE" && call.path === "/api/v1/admin/invitations/i-1")).toBe(true);
+  });
+
+  it("resends an addressed invitation, shows the fresh link and the new expiry", async () => {
+    const open = { ...invitation, id: "i-2", email: null };
+    const renewed = { ...invitation, expires_at: "2026-12-06T10:00:00Z" };
+    const { calls, person } = renderPage({
+      "GET /api/v1/admin/invitations": Response.json([invitation, open]),
+      "POST /api/v1/admin/invitations/i-1/resend": Response.json({
+        invitation: renewed,
+        link: "http://localhost:8080/invitation?token=secret-2",
+        token: "secret-2",
+      }),
+    });
+    // Open links have no one to mail: no resend button for them.
+    expect(await screen.findByRole("button", { name: "Resend the invitation to grace@example.org" })).toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: /Resend the invitation to Anyone/ })).toBeNull();
+
+    await person.click(screen.getByRole("button", { name: "Resend the invitation to grace@example.org" }));
+
+    expect(await screen.findByLabelText("Invitation link")).toHaveValue("http://localhost:8080/invitation?token=secret-2");
+    expect(screen.getByText("Invitation mailed again to grace@example.org. The previous link no longer works.")).toBeInTheDocument();
+    const pending = screen.getByRole("list", { name: "Pending invitations" });
+    expect(within(pending).getByText(formatDate(renewed.expires_at))).toBeInTheDocument();
+    expect(calls.filter((call) => call.path === "/api/v1/admin/invitations/i-1/resend")).toHaveLength(1);
+  });
+
+  it("shows why a resend was refused", async () => {
+    const { person } = renderPage({
+      "GET /api/v1/admin/invitations": Response.json([invitation]),
+      "POST /api/v1/admin/invitations/i-1/resend": problem(429, "try again in 600 seconds"),
+    });
+    await person.click(await screen.findByRole("button", { name: "Resend the invitation to grace@example.org" }));
+    expect(await screen.findByRole("alert")).toHaveTextContent("try again in 600 seconds");
+    expect(screen.queryByLabelText("Invitation link")).toBeNull();
   });
 
   it("shows refusals of the listing and of an invitation", async () => {

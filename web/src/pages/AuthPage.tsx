@@ -1,6 +1,7 @@
 import { useState, type SyntheticEvent } from "react";
 import { formatDate } from "../account/format";
 import { api } from "../api/client";
+import { EmailField, PasswordField } from "../components/CredentialFields";
 import { ErrorMessage } from "../components/ErrorMessage";
 import { Link } from "../components/Link";
 import { navigate } from "../router";
@@ -69,32 +70,8 @@ export function AuthPage({ mode }: { mode: "sign-in" | "sign-up" }) {
             />
           </label>
         )}
-        <label>
-          Email
-          <input
-            name="email"
-            type="email"
-            autoComplete="email"
-            required
-            value={email}
-            onChange={(event) => {
-              setEmail(event.target.value);
-            }}
-          />
-        </label>
-        <label>
-          Password
-          <input
-            name="password"
-            type="password"
-            autoComplete={signingUp ? "new-password" : "current-password"}
-            required
-            value={password}
-            onChange={(event) => {
-              setPassword(event.target.value);
-            }}
-          />
-        </label>
+        <EmailField value={email} onChange={setEmail} />
+        <PasswordField value={password} onChange={setPassword} choosing={signingUp} />
         <ErrorMessage error={error} />
         <button type="submit" disabled={busy}>
           {signingUp ? "Sign up" : "Sign in"}
