@@ -11,10 +11,12 @@
 //   SHOEBOX_E2E_SCREENSHOTS  where screenshots go (default e2e-screenshots)
 //   SHOEBOX_E2E_ADMIN_EMAIL / SHOEBOX_E2E_ADMIN_PASSWORD
 //                            the seeded admin (default: `shoebox seed`'s)
+//   SHOEBOX_E2E_MAIL_DIR     the development mailer's folder of `.eml` files
 // Against a Vite dev server in front of a seeded shoebox, run one file with
 //   SHOEBOX_E2E_URL=http://127.0.0.1:5173 node --test e2e/albums.e2e.mjs
 import assert from "node:assert/strict";
 import { mkdirSync, readFileSync } from "node:fs";
+import { readdir, readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
@@ -27,6 +29,26 @@ export const admin = {
   password: process.env.SHOEBOX_E2E_ADMIN_PASSWORD ?? "shoebox-demo-password",
 };
 export const PASSWORD = "correct horse battery staple e2e 2026";
+export const mailDir = process.env.SHOEBOX_E2E_MAIL_DIR;
+
+/** The text of the first message to `email`, waiting up to 30 s for it. */
+export async function messageTo(email) {
+  assert.ok(mailDir, "SHOEBOX_E2E_MAIL_DIR names the development mailer's folder");
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const files = await readdir(mailDir).catch(() => []);
+    for (const file of files.filter((name) => name.endsWith(".eml")).sort()) {
+      const text = await readFile(join(mailDir, file), "utf8");
+      if (text.includes(`To: ${email}`)) {
+        // Quoted-printable: undo soft line breaks and `=3D`.
+        return text.replace(/=\r?\n/g, "").replace(/=3D/g, "=");
+      }
+    }
+    assert.ok(Date.now() < deadline, `a message to ${email} arrives in ${mailDir}`);
+    // A polling interval, not synchronisation: the condition is the file.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
 
 const CHROMIUM_ARGS = [
   "--no-sandbox",

@@ -3,30 +3,8 @@
 // forgets their password, asks for a link, reads the message, follows its
 // link, chooses a new password and signs in with it.
 import assert from "node:assert/strict";
-import { readdir, readFile } from "node:fs/promises";
-import { join } from "node:path";
 import { test } from "node:test";
-import { base, checkPage, signIn, signUp, watchedPage, withBrowser } from "./harness.mjs";
-
-const mailDir = process.env.SHOEBOX_E2E_MAIL_DIR;
-
-/** The text of the first message to `email`, waiting up to 30 s for it. */
-async function messageTo(email) {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const files = await readdir(mailDir).catch(() => []);
-    for (const file of files.filter((name) => name.endsWith(".eml")).sort()) {
-      const text = await readFile(join(mailDir, file), "utf8");
-      if (text.includes(`To: ${email}`)) {
-        // Quoted-printable: undo soft line breaks and `=3D`.
-        return text.replace(/=\r?\n/g, "").replace(/=3D/g, "=");
-      }
-    }
-    assert.ok(Date.now() < deadline, `a message to ${email} arrives in ${mailDir}`);
-    // A polling interval, not synchronisation: the condition is the file.
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+import { base, checkPage, mailDir, messageTo, signIn, signUp, watchedPage, withBrowser } from "./harness.mjs";
 
 test("a member who forgot their password resets it through the mailed link", { timeout: 180_000 }, () =>
   withBrowser(async (browser) => {
