@@ -20,7 +20,7 @@ test("an admin invites by email and the invitee accepts through the mailed link"
     await page.getByText(`An invitation is on its way to ${email}.`).waitFor();
     const shown = await page.getByLabel("Invitation link").inputValue();
     await page.getByRole("button", { name: "I have saved it" }).click();
-    await page.getByRole("list", { name: "Pending invitations" }).getByText(email).waitFor();
+    await page.getByRole("list", { name: "Invitations" }).getByText(email).waitFor();
     page.assertClean();
 
     const message = await messageTo(email);

@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use shoebox_domain::{
     accounts::{AdminChange, AdminUserError, User, UserId, check_admin_change},
     audit::AuditAction,
-    auth::{Actor, Invitation, InvitationId},
+    auth::{Actor, ENDED_INVITATIONS_LISTED_FOR, Invitation, InvitationId, InvitationStatus},
     page::{Page, PageRequest},
 };
 use shoebox_ports::inbound::Administration;
@@ -80,13 +80,24 @@ impl Administration for AdministrationService {
         Ok(user)
     }
 
-    async fn pending_invitations(&self, actor: Actor) -> Result<Vec<Invitation>, AdminUserError> {
+    async fn invitations(
+        &self,
+        actor: Actor,
+    ) -> Result<Vec<(Invitation, InvitationStatus)>, AdminUserError> {
         require_admin(&actor)?;
-        Ok(self
+        let now = self.stores.clock.now();
+        let invitations = self
             .stores
             .invitations
-            .list_pending(self.stores.clock.now())
-            .await?)
+            .list_recent(now, now - ENDED_INVITATIONS_LISTED_FOR)
+            .await?;
+        Ok(invitations
+            .into_iter()
+            .map(|invitation| {
+                let status = invitation.status(now);
+                (invitation, status)
+            })
+            .collect())
     }
 
     async fn revoke_invitation(

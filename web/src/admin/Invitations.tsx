@@ -9,7 +9,21 @@ import { InvitationForm } from "./InvitationForm";
 
 type Invitation = components["schemas"]["InvitationResponse"];
 
-/** Pending invitations: create, list, resend (addressed ones), revoke. */
+/** What became of an invitation, in words. */
+function statusWording(invitation: Invitation): string {
+  switch (invitation.status) {
+    case "pending":
+      return "Pending";
+    case "accepted":
+      return invitation.ended_at ? `Accepted ${formatDate(invitation.ended_at)}` : "Accepted";
+    case "revoked":
+      return invitation.ended_at ? `Revoked ${formatDate(invitation.ended_at)}` : "Revoked";
+    case "expired":
+      return "Expired";
+  }
+}
+
+/** Invitations of the last 30 days with their status: create, resend (pending addressed ones), revoke (pending ones). */
 export function Invitations() {
   const [invitations, setInvitations] = useState<Invitation[] | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -60,7 +74,11 @@ export function Invitations() {
 
   const revoke = async (id: string, who: string) => {
     await api.DELETE("/api/v1/admin/invitations/{id}", { params: { path: { id } } });
-    setInvitations((previous) => previous?.filter((invitation) => invitation.id !== id) ?? null);
+    const now = new Date().toISOString();
+    setInvitations(
+      (previous) =>
+        previous?.map((invitation) => (invitation.id === id ? { ...invitation, status: "revoked" as const, ended_at: now } : invitation)) ?? null,
+    );
     setNotice(`Invitation for ${who} revoked.`);
     heading.current?.focus();
   };
@@ -84,15 +102,15 @@ export function Invitations() {
         }}
       />
       <h3 ref={heading} tabIndex={-1}>
-        Pending invitations
+        Invitations
       </h3>
       <p role="status" className="success">
         {notice}
       </p>
       {invitations === null && error === null && <p aria-live="polite">Loading invitations…</p>}
-      {invitations?.length === 0 && <p className="empty">No pending invitations. Create one above to let someone join.</p>}
+      {invitations?.length === 0 && <p className="empty">No invitations in the last 30 days. Create one above to let someone join.</p>}
       {invitations !== null && invitations.length > 0 && (
-        <ul className="cards" aria-label="Pending invitations">
+        <ul className="cards" aria-label="Invitations">
           {invitations.map((invitation) => {
             const who = invitation.email ?? "Anyone with the link";
             return (
@@ -107,8 +125,11 @@ export function Invitations() {
                     <dd>{formatDate(invitation.created_at)}</dd>
                     <dt>Expires</dt>
                     <dd>{formatDate(invitation.expires_at)}</dd>
+                    <dt>Status</dt>
+                    <dd>{statusWording(invitation)}</dd>
                   </dl>
                 </div>
+                {invitation.status === "pending" && (
                 <div className="buttons">
                   {invitation.email && (
                     <button
@@ -130,6 +151,7 @@ export function Invitations() {
                     onConfirm={() => revoke(invitation.id, who)}
                   />
                 </div>
+                )}
               </li>
             );
           })}

@@ -1055,12 +1055,21 @@ export interface components {
             /** Format: date-time */
             created_at: string;
             email?: string | null;
+            /**
+             * Format: date-time
+             * @description When it was accepted or revoked, if it was.
+             */
+            ended_at?: string | null;
             /** Format: date-time */
             expires_at: string;
             /** Format: uuid */
             id: string;
             role: components["schemas"]["RoleDto"];
+            /** @description Only pending invitations can be accepted, resent or revoked. */
+            status: components["schemas"]["InvitationStatusDto"];
         };
+        /** @enum {string} */
+        InvitationStatusDto: "pending" | "accepted" | "revoked" | "expired";
         JobCountsResponse: {
             /** Format: int64 */
             cancelled: number;
@@ -1442,7 +1451,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Pending invitations */
+            /** @description Pending invitations, and those accepted, revoked or expired in the last 30 days, newest first */
             200: {
                 headers: {
                     [name: string]: unknown;

@@ -128,13 +128,14 @@ async fn invite_mode_admits_only_holders_of_a_valid_invitation() {
     body["email"] = json!("guest2@example.org");
     let (status, _) = problem(app.client().sign_up(body).await).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "an invitation is single-use");
-    let pending: Value = admin
+    let listed: Value = admin
         .get("/api/v1/admin/invitations")
         .await
         .json()
         .await
         .unwrap();
-    assert!(pending.as_array().unwrap().is_empty());
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    assert_eq!(listed[0]["status"], "accepted");
 }
 
 #[actix_web::test]

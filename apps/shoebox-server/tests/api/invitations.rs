@@ -123,15 +123,17 @@ async fn an_invitation_arrives_by_smtp_and_its_link_signs_the_newcomer_up_once()
         .unwrap();
     assert_eq!(session["user"]["email"], "new@example.org");
 
-    // Used: the link is refused from now on, and the list no longer has it.
+    // Used: the link is refused from now on, and the list says so.
     assert_refused(&app, &token, "other@example.org").await;
-    let pending: Value = admin
+    let listed: Value = admin
         .get("/api/v1/admin/invitations")
         .await
         .json()
         .await
         .unwrap();
-    assert_eq!(pending, json!([]));
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    assert_eq!(listed[0]["status"], "accepted");
+    assert!(listed[0]["ended_at"].is_string());
 }
 
 #[actix_web::test]
@@ -222,6 +224,13 @@ async fn resending_replaces_the_link_and_revoked_or_expired_links_are_refused() 
         StatusCode::NO_CONTENT
     );
     assert_refused(&app, &second, "new@example.org").await;
+    let listed: Value = admin
+        .get("/api/v1/admin/invitations")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed[0]["status"], "revoked");
     let (status, _) = problem(
         admin
             .send_json(
@@ -243,11 +252,22 @@ async fn resending_replaces_the_link_and_revoked_or_expired_links_are_refused() 
     let late = created["token"].as_str().unwrap();
     execute(
         &app,
-        &format!(
-            "UPDATE invitations SET expires_at = now() - interval '1 second' WHERE email = 'late@example.org'"
-        ),
+        "UPDATE invitations SET expires_at = now() - interval '1 second' WHERE email = 'late@example.org'",
     );
     assert_refused(&app, late, "late@example.org").await;
+    let listed: Value = admin
+        .get("/api/v1/admin/invitations")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let statuses: Vec<&str> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|invitation| invitation["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["expired", "revoked"], "newest first");
     // An open invitation cannot be resent (there is no one to mail).
     let open: Value = admin
         .send_json(Method::POST, "/api/v1/admin/invitations", json!({}))

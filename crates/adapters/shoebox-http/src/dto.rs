@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize};
 use shoebox_domain::{
     accounts::{Role, User},
-    auth::{ApiToken, Invitation, Session},
+    auth::{ApiToken, Invitation, InvitationStatus, Session},
 };
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -230,6 +230,26 @@ pub struct CreateInvitationBody {
     pub role: Option<RoleDto>,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum InvitationStatusDto {
+    Pending,
+    Accepted,
+    Revoked,
+    Expired,
+}
+
+impl From<InvitationStatus> for InvitationStatusDto {
+    fn from(status: InvitationStatus) -> Self {
+        match status {
+            InvitationStatus::Pending => Self::Pending,
+            InvitationStatus::Accepted => Self::Accepted,
+            InvitationStatus::Revoked => Self::Revoked,
+            InvitationStatus::Expired => Self::Expired,
+        }
+    }
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct InvitationResponse {
     pub id: Uuid,
@@ -237,16 +257,22 @@ pub struct InvitationResponse {
     pub role: RoleDto,
     pub created_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
+    /// Only pending invitations can be accepted, resent or revoked.
+    pub status: InvitationStatusDto,
+    /// When it was accepted or revoked, if it was.
+    pub ended_at: Option<DateTime<Utc>>,
 }
 
-impl From<Invitation> for InvitationResponse {
-    fn from(invitation: Invitation) -> Self {
+impl From<(Invitation, InvitationStatus)> for InvitationResponse {
+    fn from((invitation, status): (Invitation, InvitationStatus)) -> Self {
         Self {
             id: invitation.id.as_uuid(),
             email: invitation.email.map(|e| e.as_str().to_owned()),
             role: invitation.role.into(),
             created_at: invitation.created_at,
             expires_at: invitation.expires_at,
+            status: status.into(),
+            ended_at: invitation.accepted_at.or(invitation.revoked_at),
         }
     }
 }

@@ -6,7 +6,7 @@ use shoebox_domain::{
         AdminChange, AdminUserError, CreateAdminError, DisplayName, EmailAddress, Role, User,
         UserId,
     },
-    auth::{Actor, Invitation, InvitationId},
+    auth::{Actor, Invitation, InvitationId, InvitationStatus},
     page::{Page, PageRequest},
 };
 
@@ -31,7 +31,13 @@ pub trait Administration: Send + Sync {
         change: AdminChange,
     ) -> Result<User, AdminUserError>;
 
-    async fn pending_invitations(&self, actor: Actor) -> Result<Vec<Invitation>, AdminUserError>;
+    /// Pending invitations, and those that ended (accepted, revoked,
+    /// expired) in the last `ENDED_INVITATIONS_LISTED_FOR`, newest first,
+    /// each with its status. Errors: `Forbidden`, `Unexpected`.
+    async fn invitations(
+        &self,
+        actor: Actor,
+    ) -> Result<Vec<(Invitation, InvitationStatus)>, AdminUserError>;
 
     /// Errors: `Forbidden`, `NotFound`, `Unexpected`.
     async fn revoke_invitation(&self, actor: Actor, id: InvitationId)

@@ -117,7 +117,7 @@ pub async fn update_user(
 }
 
 #[utoipa::path(get, path = "/api/v1/admin/invitations", tag = "admin", security(("session" = []), ("bearer" = [])),
-    responses((status = 200, description = "Pending invitations", body = Vec<InvitationResponse>), (status = 403, body = ProblemDetails, content_type = "application/problem+json")))]
+    responses((status = 200, description = "Pending invitations, and those accepted, revoked or expired in the last 30 days, newest first", body = Vec<InvitationResponse>), (status = 403, body = ProblemDetails, content_type = "application/problem+json")))]
 pub async fn list_invitations(
     Authenticated(actor): Authenticated,
     state: web::Data<HttpState>,
@@ -125,7 +125,7 @@ pub async fn list_invitations(
     let invitations = state
         .use_cases
         .administration
-        .pending_invitations(actor)
+        .invitations(actor)
         .await
         .map_err(admin_problem)?;
     Ok(web::Json(invitations.into_iter().map(Into::into).collect()))

@@ -4,7 +4,7 @@
 use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
 use shoebox_domain::{
     accounts::{EmailAddress, Role},
-    auth::{InvitationId, NewInvitation, SecretToken},
+    auth::{InvitationId, InvitationStatus, NewInvitation, SecretToken},
 };
 use shoebox_ports::inbound::{InviteError, PreviewInvitationError};
 use uuid::Uuid;
@@ -47,7 +47,7 @@ fn created(state: &HttpState, created: NewInvitation) -> CreatedInvitationRespon
         state.settings.public_url.trim_end_matches('/')
     );
     CreatedInvitationResponse {
-        invitation: created.invitation.into(),
+        invitation: (created.invitation, InvitationStatus::Pending).into(),
         token,
         link,
     }

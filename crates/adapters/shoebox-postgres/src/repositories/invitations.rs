@@ -111,6 +111,36 @@ impl InvitationRepository for PostgresInvitationRepository {
             .collect()
     }
 
+    async fn list_recent(
+        &self,
+        now: DateTime<Utc>,
+        ended_since: DateTime<Utc>,
+    ) -> anyhow::Result<Vec<Invitation>> {
+        let rows = self
+            .database
+            .run("listing recent invitations", move |connection| {
+                invitations::table
+                    // Each invitation ended once: when it was accepted or
+                    // revoked, or else when it expired.
+                    .filter(
+                        pending(now)
+                            .or(invitations::accepted_at.ge(ended_since))
+                            .or(invitations::revoked_at.ge(ended_since))
+                            .or(invitations::accepted_at
+                                .is_null()
+                                .and(invitations::revoked_at.is_null())
+                                .and(invitations::expires_at.ge(ended_since))),
+                    )
+                    .order((invitations::created_at.desc(), invitations::id.desc()))
+                    .select(InvitationRow::as_select())
+                    .load(connection)
+            })
+            .await?;
+        rows.into_iter()
+            .map(InvitationRow::into_invitation)
+            .collect()
+    }
+
     async fn revoke(&self, id: InvitationId, now: DateTime<Utc>) -> anyhow::Result<bool> {
         let id = id.as_uuid();
         let revoked = self

@@ -355,3 +355,44 @@ async fn reissuing_replaces_the_secret_of_pending_addressed_invitations_only() {
             .is_none()
     );
 }
+
+#[tokio::test]
+async fn recent_invitations_are_pending_ones_and_those_ended_since_the_cutoff() {
+    let fixture = Fixture::new();
+    let admin = fixture.user("admin@example.org").await;
+    let pending = fixture.invitation(None, admin.id, at(0), at(WEEK)).await;
+    let expired_late = fixture.invitation(None, admin.id, at(1), at(100)).await;
+    let expired_early = fixture.invitation(None, admin.id, at(2), at(10)).await;
+    let revoked_late = fixture.invitation(None, admin.id, at(3), at(WEEK)).await;
+    let revoked_early = fixture.invitation(None, admin.id, at(4), at(WEEK)).await;
+    fixture
+        .invitations
+        .revoke(revoked_late.invitation.id, at(60))
+        .await
+        .unwrap();
+    fixture
+        .invitations
+        .revoke(revoked_early.invitation.id, at(20))
+        .await
+        .unwrap();
+
+    let ids: Vec<InvitationId> = fixture
+        .invitations
+        .list_recent(at(200), at(50))
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|invitation| invitation.id)
+        .collect();
+    assert_eq!(
+        ids,
+        vec![
+            revoked_late.invitation.id,
+            expired_late.invitation.id,
+            pending.invitation.id,
+        ]
+    );
+    // Expired at 10 and revoked at 20: ended before the cutoff.
+    assert!(!ids.contains(&expired_early.invitation.id));
+    assert!(!ids.contains(&revoked_early.invitation.id));
+}

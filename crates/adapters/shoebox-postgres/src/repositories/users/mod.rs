@@ -337,10 +337,12 @@ fn erase(connection: &mut PgConnection, id: Uuid) -> QueryResult<bool> {
     )
     .set(invitations::email.eq(None::<String>))
     .execute(connection)?;
+    // Failed logins count against the address as typed; mail requests
+    // (password resets, invitations) against it with a `mail:` prefix.
     diesel::delete(
         login_throttle::table
             .filter(login_throttle::scope.eq("account"))
-            .filter(login_throttle::key.eq(&email)),
+            .filter(login_throttle::key.eq_any([email.clone(), format!("mail:{email}")])),
     )
     .execute(connection)?;
     diesel::delete(users::table.find(id)).execute(connection)?;
