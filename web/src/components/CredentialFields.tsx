@@ -1,6 +1,8 @@
-/** The email and password inputs every account form shares (sign in, sign
- * up, accepting an invitation, resetting a password): one place for their
- * labels, autocomplete hints and rules. */
+import type { Ref } from "react";
+
+/** The inputs every account form shares (sign in, sign up, accepting an
+ * invitation, resetting a password): one place for their labels,
+ * autocomplete hints and rules. */
 
 export function EmailField({
   value,
@@ -54,6 +56,32 @@ export function PasswordField({
         type="password"
         autoComplete={choosing ? "new-password" : "current-password"}
         minLength={choosing ? 10 : undefined}
+        required
+        value={value}
+        onChange={(event) => {
+          onChange(event.target.value);
+        }}
+      />
+    </label>
+  );
+}
+
+export function DisplayNameField({
+  value,
+  onChange,
+  inputRef,
+}: {
+  value: string;
+  onChange: (value: string) => void;
+  inputRef?: Ref<HTMLInputElement>;
+}) {
+  return (
+    <label>
+      Display name
+      <input
+        ref={inputRef}
+        name="display_name"
+        autoComplete="nickname"
         required
         value={value}
         onChange={(event) => {

@@ -3,7 +3,7 @@ import { formatDate } from "../account/format";
 import { api } from "../api/client";
 import { ApiError } from "../api/problem";
 import type { components } from "../api/schema";
-import { EmailField, PasswordField } from "../components/CredentialFields";
+import { DisplayNameField, EmailField, PasswordField } from "../components/CredentialFields";
 import { ErrorMessage } from "../components/ErrorMessage";
 import { Link } from "../components/Link";
 import { navigate } from "../router";
@@ -104,19 +104,7 @@ function InvitationSignUp({ token, preview }: { token: string; preview: Preview 
         <p>The invitation works once, until {formatDate(preview.expires_at)}.</p>
       </div>
       <form onSubmit={(event) => void submit(event)} aria-busy={busy} aria-label="Create your account">
-        <label>
-          Display name
-          <input
-            ref={firstField}
-            name="display_name"
-            autoComplete="nickname"
-            required
-            value={displayName}
-            onChange={(event) => {
-              setDisplayName(event.target.value);
-            }}
-          />
-        </label>
+        <DisplayNameField value={displayName} onChange={setDisplayName} inputRef={firstField} />
         <EmailField
           value={email}
           onChange={setEmail}

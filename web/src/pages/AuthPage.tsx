@@ -1,7 +1,7 @@
 import { useState, type SyntheticEvent } from "react";
 import { formatDate } from "../account/format";
 import { api } from "../api/client";
-import { EmailField, PasswordField } from "../components/CredentialFields";
+import { DisplayNameField, EmailField, PasswordField } from "../components/CredentialFields";
 import { ErrorMessage } from "../components/ErrorMessage";
 import { Link } from "../components/Link";
 import { navigate } from "../router";
@@ -56,20 +56,7 @@ export function AuthPage({ mode }: { mode: "sign-in" | "sign-up" }) {
         </div>
       )}
       <form onSubmit={(event) => void submit(event)} aria-busy={busy}>
-        {signingUp && (
-          <label>
-            Display name
-            <input
-              name="display_name"
-              autoComplete="nickname"
-              required
-              value={displayName}
-              onChange={(event) => {
-                setDisplayName(event.target.value);
-              }}
-            />
-          </label>
-        )}
+        {signingUp && <DisplayNameField value={displayName} onChange={setDisplayName} />}
         <EmailField value={email} onChange={setEmail} />
         <PasswordField value={password} onChange={setPassword} choosing={signingUp} />
         <ErrorMessage error={error} />

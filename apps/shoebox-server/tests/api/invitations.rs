@@ -9,21 +9,21 @@ use shoebox_test_support::SmtpServer;
 
 use crate::{
     helpers::{Client, PASSWORD, TestApp, builder, problem},
-    mail::{WAIT, count, decoded, execute, token_in},
+    mail::{WAIT, count, decoded, execute, mailing_to, token_in},
 };
 
 async fn invite_mode_app(smtp: &SmtpServer) -> TestApp {
-    let url = format!("smtp://127.0.0.1:{}", smtp.port());
-    builder()
-        .signup(SignupMode::Invite)
-        .with_worker()
-        .settings(|settings| {
-            settings.mail.smtp_url = Some(url.into());
-            settings.mail.from = "Camera Club <photos@club.example>".into();
-            settings.instance.name = "Camera Club".into();
-        })
-        .spawn()
+    mailing_to(smtp).signup(SignupMode::Invite).spawn().await
+}
+
+/// The admin's invitation list.
+async fn listed(admin: &Client) -> Value {
+    admin
+        .get("/api/v1/admin/invitations")
         .await
+        .json()
+        .await
+        .unwrap()
 }
 
 async fn invite(admin: &Client, email: &str) -> reqwest::Response {
@@ -98,19 +98,14 @@ async fn an_invitation_arrives_by_smtp_and_its_link_signs_the_newcomer_up_once()
         0
     );
 
-    let listed: Value = admin
-        .get("/api/v1/admin/invitations")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let before: Value = listed(&admin).await;
     let response = preview(&app, &token).await;
     assert_eq!(response.status(), StatusCode::OK);
     let shown: Value = response.json().await.unwrap();
     assert_eq!(shown["email"], "new@example.org");
     assert_eq!(shown["role"], "member");
     assert_eq!(shown["invited_by"], "Someone");
-    assert_eq!(shown["expires_at"], listed[0]["expires_at"]);
+    assert_eq!(shown["expires_at"], before[0]["expires_at"]);
 
     let mut browser = app.client();
     let response = sign_up(&mut browser, "new@example.org", &token).await;
@@ -125,15 +120,10 @@ async fn an_invitation_arrives_by_smtp_and_its_link_signs_the_newcomer_up_once()
 
     // Used: the link is refused from now on, and the list says so.
     assert_refused(&app, &token, "other@example.org").await;
-    let listed: Value = admin
-        .get("/api/v1/admin/invitations")
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(listed.as_array().unwrap().len(), 1);
-    assert_eq!(listed[0]["status"], "accepted");
-    assert!(listed[0]["ended_at"].is_string());
+    let after = listed(&admin).await;
+    assert_eq!(after.as_array().unwrap().len(), 1);
+    assert_eq!(after[0]["status"], "accepted");
+    assert!(after[0]["ended_at"].is_string());
 }
 
 #[actix_web::test]
@@ -224,13 +214,7 @@ async fn resending_replaces_the_link_and_revoked_or_expired_links_are_refused() 
         StatusCode::NO_CONTENT
     );
     assert_refused(&app, &second, "new@example.org").await;
-    let listed: Value = admin
-        .get("/api/v1/admin/invitations")
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(listed[0]["status"], "revoked");
+    assert_eq!(listed(&admin).await[0]["status"], "revoked");
     let (status, _) = problem(
         admin
             .send_json(
@@ -255,13 +239,8 @@ async fn resending_replaces_the_link_and_revoked_or_expired_links_are_refused() 
         "UPDATE invitations SET expires_at = now() - interval '1 second' WHERE email = 'late@example.org'",
     );
     assert_refused(&app, late, "late@example.org").await;
-    let listed: Value = admin
-        .get("/api/v1/admin/invitations")
-        .await
-        .json()
-        .await
-        .unwrap();
-    let statuses: Vec<&str> = listed
+    let now_listed = listed(&admin).await;
+    let statuses: Vec<&str> = now_listed
         .as_array()
         .unwrap()
         .iter()

@@ -25,7 +25,7 @@ use shoebox_domain::{
 };
 use shoebox_ports::inbound::{InvitationPreview, Invitations, InviteError, PreviewInvitationError};
 
-use super::{Message, Postman};
+use super::{Message, Postman, throttle::count_mail_request};
 use crate::{AccountStores, Auditor, AuthSettings};
 
 #[derive(Clone)]
@@ -70,27 +70,25 @@ impl InvitationService {
         }
     }
 
-    /// Counts a mail-sending request against the address and the client;
+    /// Counts a mailed invitation against the address and the client;
     /// refuses it when either is over the limit.
     async fn admit_mail(
         &self,
         email: &EmailAddress,
         client: &ClientInfo,
     ) -> Result<(), InviteError> {
-        let mut keys = vec![ThrottleKey::mail_address(email.as_str())];
-        keys.extend(client.ip.map(ThrottleKey::mail_ip));
         let now = self.stores.clock.now();
-        let counters = self.stores.throttle.counters(keys.clone()).await?;
-        if let Err(retry_after_seconds) = self.mail_throttle.check(&counters, now) {
-            return Err(InviteError::Throttled {
-                retry_after_seconds,
-            });
-        }
-        self.stores
-            .throttle
-            .record_failure(keys, now, self.mail_throttle.window)
-            .await?;
-        Ok(())
+        count_mail_request(
+            &*self.stores.throttle,
+            &self.mail_throttle,
+            email.as_str(),
+            client,
+            now,
+        )
+        .await?
+        .map_err(|retry_after_seconds| InviteError::Throttled {
+            retry_after_seconds,
+        })
     }
 
     /// Queues the invitation, or the "already a member" note when the

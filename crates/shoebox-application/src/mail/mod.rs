@@ -12,6 +12,7 @@ mod postman;
 mod recovery;
 mod send;
 mod templates;
+mod throttle;
 
 pub use invitations::InvitationService;
 pub use postman::{Message, Postman};

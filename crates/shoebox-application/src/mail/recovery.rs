@@ -8,7 +8,7 @@ use chrono::TimeDelta;
 use shoebox_domain::{
     EmailAddress,
     accounts::NewPassword,
-    auth::{ClientInfo, LoginThrottlePolicy, SecretToken, ThrottleKey},
+    auth::{ClientInfo, LoginThrottlePolicy, SecretToken},
 };
 use shoebox_ports::{
     inbound::{PasswordRecovery, RequestResetError, ResetPasswordError},
@@ -17,7 +17,7 @@ use shoebox_ports::{
     },
 };
 
-use super::{Message, Postman};
+use super::{Message, Postman, throttle::count_mail_request};
 use crate::AuthSettings;
 
 /// The ports password recovery needs.
@@ -105,21 +105,12 @@ impl PasswordRecovery for PasswordRecoveryService {
         email: String,
         client: ClientInfo,
     ) -> Result<(), RequestResetError> {
-        // Every request counts, known address or not, so that the limit
-        // reveals nothing about which addresses have accounts.
-        let mut keys = vec![ThrottleKey::mail_address(&email)];
-        keys.extend(client.ip.map(ThrottleKey::mail_ip));
         let now = self.stores.clock.now();
-        let counters = self.stores.throttle.counters(keys.clone()).await?;
-        if let Err(retry_after_seconds) = self.throttle.check(&counters, now) {
-            return Err(RequestResetError::Throttled {
+        count_mail_request(&*self.stores.throttle, &self.throttle, &email, &client, now)
+            .await?
+            .map_err(|retry_after_seconds| RequestResetError::Throttled {
                 retry_after_seconds,
-            });
-        }
-        self.stores
-            .throttle
-            .record_failure(keys, now, self.throttle.window)
-            .await?;
+            })?;
         self.mail_link(&email).await?;
         Ok(())
     }
