@@ -136,6 +136,7 @@ async fn invite_mode_admits_only_holders_of_a_valid_invitation() {
         .unwrap();
     assert_eq!(listed.as_array().unwrap().len(), 1);
     assert_eq!(listed[0]["status"], "accepted");
+    app.stop().await;
 }
 
 #[actix_web::test]
@@ -160,6 +161,7 @@ async fn revoked_invitations_no_longer_work() {
     body["invitation"] = created["token"].clone();
     let (status, _) = problem(app.client().sign_up(body).await).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+    app.stop().await;
 }
 
 #[actix_web::test]

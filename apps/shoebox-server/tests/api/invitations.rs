@@ -124,6 +124,7 @@ async fn an_invitation_arrives_by_smtp_and_its_link_signs_the_newcomer_up_once()
     assert_eq!(after.as_array().unwrap().len(), 1);
     assert_eq!(after[0]["status"], "accepted");
     assert!(after[0]["ended_at"].is_string());
+    app.stop().await;
 }
 
 #[actix_web::test]
@@ -153,6 +154,7 @@ async fn two_sign_ups_racing_for_one_open_link_admit_one() {
         ),
         1
     );
+    app.stop().await;
 }
 
 #[actix_web::test]
@@ -272,6 +274,7 @@ async fn resending_replaces_the_link_and_revoked_or_expired_links_are_refused() 
     let member = app.signed_in("bob@example.org", Role::Member).await;
     let (status, _) = problem(invite(&member, "x@example.org").await).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+    app.stop().await;
 }
 
 /// The response without what differs between any two invitations.
@@ -332,6 +335,7 @@ async fn inviting_a_member_answers_the_same_and_mails_them_a_note_and_requests_a
         .await;
     assert_eq!(open.status(), StatusCode::CREATED);
     assert_eq!(smtp.wait_for_messages(6, WAIT).len(), 6);
+    app.stop().await;
 }
 
 #[actix_web::test]
@@ -355,4 +359,5 @@ async fn guessing_links_is_limited_per_client_and_malformed_tokens_look_unknown(
     assert!(response.headers().contains_key("retry-after"));
     let (status, _) = problem(response).await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    app.stop().await;
 }
