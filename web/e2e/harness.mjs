@@ -11,6 +11,7 @@
 //   SHOEBOX_E2E_SCREENSHOTS  where screenshots go (default e2e-screenshots)
 //   SHOEBOX_E2E_ADMIN_EMAIL / SHOEBOX_E2E_ADMIN_PASSWORD
 //                            the seeded admin (default: `shoebox seed`'s)
+//   SHOEBOX_E2E_MAIL_DIR     the development mailer's folder of `.eml` files
 // Against a Vite dev server in front of a seeded shoebox, run one file with
 //   SHOEBOX_E2E_URL=http://127.0.0.1:5173 node --test e2e/albums.e2e.mjs
 import assert from "node:assert/strict";
@@ -28,7 +29,6 @@ export const admin = {
   password: process.env.SHOEBOX_E2E_ADMIN_PASSWORD ?? "shoebox-demo-password",
 };
 export const PASSWORD = "correct horse battery staple e2e 2026";
-
 const CHROMIUM_ARGS = [
   "--no-sandbox",
   "--disable-gpu",

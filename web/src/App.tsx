@@ -2,6 +2,7 @@ import { useEffect, useRef, useState, type ReactNode } from "react";
 import { DeletionBanner } from "./account/DeletionBanner";
 import { Link } from "./components/Link";
 import { ThemeToggle } from "./components/ThemeToggle";
+import { AcceptInvitation } from "./pages/AcceptInvitation";
 import { AuthPage } from "./pages/AuthPage";
 import { ForgotPassword, ResetPassword } from "./pages/PasswordReset";
 import { VerifyEmail } from "./pages/VerifyEmail";
@@ -51,6 +52,9 @@ function Page({ path }: { path: string }) {
   }
   if (route.page === "reset-password") {
     return <ResetPassword token={new URLSearchParams(window.location.search).get("token") ?? ""} />;
+  }
+  if (route.page === "invitation") {
+    return <AcceptInvitation token={new URLSearchParams(window.location.search).get("token") ?? ""} />;
   }
   if (user === undefined) {
     return <p aria-live="polite">Loading…</p>;

@@ -24,7 +24,9 @@ describe("matchRoute", () => {
     }
   });
 
-  it("lets visitors reach only sign-in, sign-up, password recovery and shared links", () => {
+  it("lets visitors reach only sign-in, sign-up, invitations, password recovery and shared links", () => {
+    expect(matchRoute("/invitation")).toEqual({ page: "invitation" });
+    expect(isPublic(matchRoute("/invitation"))).toBe(true);
     expect(isPublic(matchRoute("/shared/t"))).toBe(true);
     expect(isPublic(matchRoute("/shared/t/photos/p"))).toBe(true);
     expect(isPublic(matchRoute("/sign-up"))).toBe(true);

@@ -30,6 +30,7 @@ export type Route =
   | { page: "forgot-password" }
   | { page: "reset-password" }
   | { page: "verify-email" }
+  | { page: "invitation" }
   | { page: "gallery" }
   | { page: "upload" }
   | { page: "photo"; photoId: string }
@@ -53,6 +54,7 @@ const FIXED: Record<string, Route> = {
   "/forgot-password": { page: "forgot-password" },
   "/reset-password": { page: "reset-password" },
   "/verify-email": { page: "verify-email" },
+  "/invitation": { page: "invitation" },
   "/upload": { page: "upload" },
   "/albums": { page: "albums" },
   "/profile": { page: "profile" },
@@ -112,6 +114,7 @@ export function isPublic(route: Route): boolean {
     route.page === "sign-up" ||
     route.page === "forgot-password" ||
     route.page === "reset-password" ||
+    route.page === "invitation" ||
     route.page === "shared" ||
     route.page === "shared-photo"
   );

@@ -12,8 +12,8 @@ use shoebox_application::{
     },
     jobs::{JobAdministrationService, JobHandlers, PurgeExpiredHandler, ScheduledTask},
     mail::{
-        ConfirmationStores, EmailConfirmationService, MailTemplates, PasswordRecoveryService,
-        Postman, RecoveryStores, SendMailJob,
+        ConfirmationStores, EmailConfirmationService, InvitationService, MailTemplates,
+        PasswordRecoveryService, Postman, RecoveryStores, SendMailJob,
     },
     privacy::{
         BuildExportJob, DeletionService, EraseDueJob, ErasureService, ExportService,
@@ -203,6 +203,12 @@ impl Application {
             postman.clone(),
             &settings.auth,
         );
+        let invitations = InvitationService::new(
+            stores.clone(),
+            postman.clone(),
+            &settings.auth,
+            auditor.clone(),
+        );
         let use_cases = UseCases {
             authentication: Arc::new(AuthenticationService::new(
                 stores.clone(),
@@ -211,11 +217,7 @@ impl Application {
                 &settings.auth,
             )),
             accounts: Arc::new(AccountService::new(stores.clone())),
-            administration: Arc::new(AdministrationService::new(
-                stores.clone(),
-                &settings.auth,
-                auditor.clone(),
-            )),
+            administration: Arc::new(AdministrationService::new(stores.clone(), auditor.clone())),
             operations: Arc::new(OperationsService::new(
                 Arc::new(PostgresSchemaInspector::new(&database)),
                 Arc::new(PostgresDatabaseMonitor::new(&database)),
@@ -245,6 +247,7 @@ impl Application {
             audit: Arc::new(AuditService::new(audit_log)),
             recovery: Arc::new(recovery),
             confirmation: Arc::new(confirmation),
+            invitations: Arc::new(invitations),
         };
         let hasher = Arc::clone(&stores.hasher);
         let provisioning = Arc::new(ProvisioningService::new(stores));

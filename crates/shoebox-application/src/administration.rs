@@ -1,31 +1,26 @@
 //! Admins managing members and invitations.
 
 use async_trait::async_trait;
-use chrono::TimeDelta;
 use shoebox_domain::{
-    accounts::{AdminChange, AdminUserError, EmailAddress, Role, User, UserId, check_admin_change},
+    accounts::{AdminChange, AdminUserError, User, UserId, check_admin_change},
     audit::AuditAction,
-    auth::{Actor, Invitation, InvitationId, NewInvitation},
+    auth::{Actor, ENDED_INVITATIONS_LISTED_FOR, Invitation, InvitationId, InvitationStatus},
     page::{Page, PageRequest},
 };
 use shoebox_ports::inbound::Administration;
 
-use crate::{AccountStores, Auditor, AuthSettings};
+use crate::{AccountStores, Auditor};
 
 #[derive(Debug, Clone)]
 pub struct AdministrationService {
     stores: AccountStores,
-    invitation_validity: TimeDelta,
     audit: Auditor,
 }
 
 impl AdministrationService {
-    pub fn new(stores: AccountStores, settings: &AuthSettings, audit: Auditor) -> Self {
-        Self {
-            stores,
-            invitation_validity: settings.invitation_validity(),
-            audit,
-        }
+    /// Creating and resending invitations is [`crate::mail::InvitationService`]'s.
+    pub fn new(stores: AccountStores, audit: Auditor) -> Self {
+        Self { stores, audit }
     }
 }
 
@@ -85,40 +80,24 @@ impl Administration for AdministrationService {
         Ok(user)
     }
 
-    async fn create_invitation(
+    async fn invitations(
         &self,
         actor: Actor,
-        email: Option<EmailAddress>,
-        role: Role,
-    ) -> Result<NewInvitation, AdminUserError> {
+    ) -> Result<Vec<(Invitation, InvitationStatus)>, AdminUserError> {
         require_admin(&actor)?;
         let now = self.stores.clock.now();
-        let new = NewInvitation::generate(
-            email,
-            role,
-            actor.user.id,
-            now,
-            now + self.invitation_validity,
-        );
-        self.stores.invitations.insert(new.clone()).await?;
-        tracing::info!(actor_id = %actor.user.id, invitation_id = %new.invitation.id.as_uuid(), %role, "invitation created");
-        self.audit
-            .by(
-                &actor,
-                AuditAction::InvitationCreated,
-                Some(new.invitation.id.as_uuid()),
-            )
-            .await;
-        Ok(new)
-    }
-
-    async fn pending_invitations(&self, actor: Actor) -> Result<Vec<Invitation>, AdminUserError> {
-        require_admin(&actor)?;
-        Ok(self
+        let invitations = self
             .stores
             .invitations
-            .list_pending(self.stores.clock.now())
-            .await?)
+            .list_recent(now, now - ENDED_INVITATIONS_LISTED_FOR)
+            .await?;
+        Ok(invitations
+            .into_iter()
+            .map(|invitation| {
+                let status = invitation.status(now);
+                (invitation, status)
+            })
+            .collect())
     }
 
     async fn revoke_invitation(

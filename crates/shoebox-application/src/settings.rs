@@ -24,8 +24,8 @@ pub struct AuthSettings {
     pub invitation_valid_days: u64,
     /// Password-reset links expire after this many minutes.
     pub password_reset_valid_minutes: u64,
-    /// Mail-sending requests (password resets) allowed per address per
-    /// login window, whether or not the address has an account.
+    /// Mail-sending requests (password resets, mailed invitations) allowed
+    /// per address per login window, whether or not the address has an account.
     pub mail_max_per_address: u32,
     /// Mail-sending requests allowed per client address (IPv6: per /64) per window.
     pub mail_max_per_ip: u32,

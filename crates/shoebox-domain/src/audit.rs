@@ -113,6 +113,7 @@ audit_actions! {
     MemberUpdated => "admin.member_updated", "An admin changed a member's role or access (target: the member).";
     InvitationCreated => "admin.invitation_created", "An admin invited someone (target: the invitation).";
     InvitationRevoked => "admin.invitation_revoked", "An admin revoked an invitation (target: the invitation).";
+    InvitationResent => "admin.invitation_resent", "An admin mailed an invitation again with a fresh link (target: the invitation).";
     JobRetried => "admin.job_retried", "An admin retried a background job (target: the job).";
     JobCancelled => "admin.job_cancelled", "An admin cancelled a background job (target: the job).";
     BackupRequested => "admin.backup_requested", "An admin asked for a backup now (target: the job).";

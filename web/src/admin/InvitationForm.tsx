@@ -6,13 +6,13 @@ import { ErrorMessage } from "../components/ErrorMessage";
 
 type Invitation = components["schemas"]["InvitationResponse"];
 
-/** Creating an invitation; its single-use link is shown here once, to hand to the invitee. */
+/** Creating an invitation: mailed when it has an address; its single-use link is also shown here once, to hand over another way. */
 export function InvitationForm({ onCreated }: { onCreated: (invitation: Invitation) => void }) {
   const [email, setEmail] = useState("");
   const [role, setRole] = useState<"member" | "admin">("member");
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const [link, setLink] = useState<{ for: string; url: string } | null>(null);
+  const [link, setLink] = useState<{ for: string; url: string; mailed: boolean } | null>(null);
 
   const submit = async (event: SyntheticEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -24,7 +24,7 @@ export function InvitationForm({ onCreated }: { onCreated: (invitation: Invitati
         body: { role, ...(address ? { email: address } : {}) },
       });
       if (data) {
-        setLink({ for: data.invitation.email ?? "anyone holding it", url: data.link });
+        setLink({ for: data.invitation.email ?? "anyone holding it", url: data.link, mailed: Boolean(data.invitation.email) });
         setEmail("");
         setRole("member");
         onCreated(data.invitation);
@@ -42,7 +42,11 @@ export function InvitationForm({ onCreated }: { onCreated: (invitation: Invitati
         title={`Invitation for ${link.for} created`}
         label="Invitation link"
         value={link.url}
-        warning="Send this link to the person you invite. It works once, and it is shown only now."
+        warning={
+          link.mailed
+            ? `An invitation is on its way to ${link.for}. If it does not arrive, send this link another way. It works once, and it is shown only now.`
+            : "Send this link to the person you invite. It works once, and it is shown only now."
+        }
         onDone={() => {
           setLink(null);
         }}
@@ -66,7 +70,7 @@ export function InvitationForm({ onCreated }: { onCreated: (invitation: Invitati
         />
       </label>
       <p id="invite-email-hint" className="hint field-hint">
-        With an address, only that person can accept; without one, whoever holds the link can.
+        With an address, the invitation is mailed and only that person can accept; without one, whoever holds the link can.
       </p>
       <label>
         Role

@@ -19,6 +19,7 @@ const ACTIONS: Record<string, ActionInfo> = {
   "admin.member_updated": { wording: "Member’s role or access changed", target: "member" },
   "admin.invitation_created": { wording: "Invitation created", target: "invitation" },
   "admin.invitation_revoked": { wording: "Invitation revoked", target: "invitation" },
+  "admin.invitation_resent": { wording: "Invitation mailed again", target: "invitation" },
   "admin.job_retried": { wording: "Job retried", target: "job" },
   "admin.job_cancelled": { wording: "Job cancelled", target: "job" },
   "admin.backup_requested": { wording: "Backup requested", target: "job" },

@@ -68,6 +68,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/invitations/{id}/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["resend_invitation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/jobs": {
         parameters: {
             query?: never;
@@ -286,6 +302,22 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["confirm_email"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/invitation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["preview_invitation"];
         delete?: never;
         options?: never;
         head?: never;
@@ -983,7 +1015,11 @@ export interface components {
         };
         CreatedInvitationResponse: {
             invitation: components["schemas"]["InvitationResponse"];
-            /** @description The single-use link to hand to the invitee. */
+            /**
+             * @description The single-use link, `{public_url}/invitation?token=…`. Shown for
+             *     addressed invitations too (which are also mailed), so that an admin
+             *     can hand it over another way when mail is slow or not set up.
+             */
             link: string;
             /** @description The secret of the invitation. Shown only in this response. */
             token: string;
@@ -1060,16 +1096,42 @@ export interface components {
             field: string;
             message: string;
         };
+        /**
+         * @description `POST /api/v1/auth/invitation`: the secret travels in the body, never in
+         *     a URL that proxies would log.
+         */
+        InvitationLookupBody: {
+            token: string;
+        };
+        /** @description What a valid invitation link shows before sign-up. */
+        InvitationPreviewResponse: {
+            /** @description Set when only this address may accept the invitation. */
+            email?: string | null;
+            /** Format: date-time */
+            expires_at: string;
+            /** @description The display name of the admin who sent it, while their account exists. */
+            invited_by?: string | null;
+            role: components["schemas"]["RoleDto"];
+        };
         InvitationResponse: {
             /** Format: date-time */
             created_at: string;
             email?: string | null;
+            /**
+             * Format: date-time
+             * @description When it was accepted or revoked, if it was.
+             */
+            ended_at?: string | null;
             /** Format: date-time */
             expires_at: string;
             /** Format: uuid */
             id: string;
             role: components["schemas"]["RoleDto"];
+            /** @description Only pending invitations can be accepted, resent or revoked. */
+            status: components["schemas"]["InvitationStatusDto"];
         };
+        /** @enum {string} */
+        InvitationStatusDto: "pending" | "accepted" | "revoked" | "expired";
         JobCountsResponse: {
             /** Format: int64 */
             cancelled: number;
@@ -1461,7 +1523,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Pending invitations */
+            /** @description Pending invitations, and those accepted, revoked or expired in the last 30 days, newest first */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1493,7 +1555,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Created; the link is shown only now */
+            /** @description Created; the link is shown only now. With an address, a message is queued too (or, when the address already has an account, a note telling its owner so: the answer is the same) */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -1511,6 +1573,15 @@ export interface operations {
                 };
             };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many mailed invitations to this address or from this client; see Retry-After */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1540,6 +1611,54 @@ export interface operations {
                 content?: never;
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    resend_invitation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Invitation id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Mailed again with a fresh link and expiry; the previous link no longer works */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedInvitationResponse"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No pending invitation with an address has this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2481,6 +2600,48 @@ export interface operations {
             };
             /** @description The token is malformed */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    preview_invitation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InvitationLookupBody"];
+            };
+        };
+        responses: {
+            /** @description The invitation can be accepted */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationPreviewResponse"];
+                };
+            };
+            /** @description Unknown, used, revoked or expired: one answer for all */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed lookups from this client; see Retry-After */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -14,6 +14,8 @@ const invitation = {
   role: "member",
   created_at: "2026-11-22T10:00:00Z",
   expires_at: "2026-11-29T10:00:00Z",
+  status: "pending",
+  ended_at: null,
 };
 
 function renderPage(routes: Record<string, Answer | Answer[]>) {
@@ -122,15 +124,17 @@ describe("AdminMembers", () => {
         { status: 201 },
       ),
     });
-    expect(await screen.findByText(/No pending invitations/)).toBeInTheDocument();
+    expect(await screen.findByText(/No invitations in the last 30 days/)).toBeInTheDocument();
     await person.type(screen.getByLabelText(/Email/), "grace@example.org");
     await person.click(screen.getByRole("button", { name: "Create invitation" }));
 
     expect(await screen.findByLabelText("Invitation link")).toHaveValue("http://localhost:8080/sign-up?invitation=secret-1");
     expect(screen.getByRole("heading", { name: "Invitation for grace@example.org created" })).toHaveFocus();
+    expect(screen.getByText(/An invitation is on its way to grace@example.org/)).toBeInTheDocument();
     expect(calls.find((call) => call.method === "POST")?.body).toEqual({ role: "member", email: "grace@example.org" });
-    const pending = screen.getByRole("list", { name: "Pending invitations" });
+    const pending = screen.getByRole("list", { name: "Invitations" });
     expect(within(pending).getByText("grace@example.org")).toBeInTheDocument();
+    expect(within(pending).getByText("Pending")).toBeInTheDocument();
 
     await person.click(screen.getByRole("button", { name: "I have saved it" }));
     expect(screen.queryByLabelText("Invitation link")).toBeNull();
@@ -143,8 +147,55 @@ describe("AdminMembers", () => {
     });
     await person.click(await screen.findByRole("button", { name: "Revoke the invitation for grace@example.org" }));
     await person.click(screen.getByRole("button", { name: "Yes, revoke it" }));
-    expect(await screen.findByText(/No pending invitations/)).toBeInTheDocument();
+    const list = screen.getByRole("list", { name: "Invitations" });
+    expect(await within(list).findByText(/^Revoked /)).toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: "Revoke the invitation for grace@example.org" })).toBeNull();
+    expect(screen.queryByRole("button", { name: "Resend the invitation to grace@example.org" })).toBeNull();
     expect(calls.some((call) => call.method === "DELETE" && call.path === "/api/v1/admin/invitations/i-1")).toBe(true);
+  });
+
+  it("resends an addressed invitation, shows the fresh link and the new expiry", async () => {
+    const open = { ...invitation, id: "i-2", email: null };
+    const renewed = { ...invitation, expires_at: "2026-12-06T10:00:00Z" };
+    const { calls, person } = renderPage({
+      "GET /api/v1/admin/invitations": Response.json([invitation, open]),
+      "POST /api/v1/admin/invitations/i-1/resend": Response.json({
+        invitation: renewed,
+        link: "http://localhost:8080/invitation?token=secret-2",
+        token: "secret-2",
+      }),
+    });
+    // Open links have no one to mail: no resend button for them.
+    expect(await screen.findByRole("button", { name: "Resend the invitation to grace@example.org" })).toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: /Resend the invitation to Anyone/ })).toBeNull();
+
+    await person.click(screen.getByRole("button", { name: "Resend the invitation to grace@example.org" }));
+
+    expect(await screen.findByLabelText("Invitation link")).toHaveValue("http://localhost:8080/invitation?token=secret-2");
+    expect(screen.getByText("Invitation mailed again to grace@example.org. The previous link no longer works.")).toBeInTheDocument();
+    const pending = screen.getByRole("list", { name: "Invitations" });
+    expect(within(pending).getByText(formatDate(renewed.expires_at))).toBeInTheDocument();
+    expect(calls.filter((call) => call.path === "/api/v1/admin/invitations/i-1/resend")).toHaveLength(1);
+  });
+
+  it("shows what became of ended invitations, without actions", async () => {
+    const accepted = { ...invitation, id: "i-3", email: "ada@example.org", status: "accepted", ended_at: "2026-11-23T09:00:00Z" };
+    const expired = { ...invitation, id: "i-4", email: "bob@example.org", status: "expired" };
+    renderPage({ "GET /api/v1/admin/invitations": Response.json([accepted, expired]) });
+    const list = await screen.findByRole("list", { name: "Invitations" });
+    expect(within(list).getByText(`Accepted ${formatDate(accepted.ended_at)}`)).toBeInTheDocument();
+    expect(within(list).getByText("Expired")).toBeInTheDocument();
+    expect(within(list).queryAllByRole("button")).toHaveLength(0);
+  });
+
+  it("shows why a resend was refused", async () => {
+    const { person } = renderPage({
+      "GET /api/v1/admin/invitations": Response.json([invitation]),
+      "POST /api/v1/admin/invitations/i-1/resend": problem(429, "try again in 600 seconds"),
+    });
+    await person.click(await screen.findByRole("button", { name: "Resend the invitation to grace@example.org" }));
+    expect(await screen.findByRole("alert")).toHaveTextContent("try again in 600 seconds");
+    expect(screen.queryByLabelText("Invitation link")).toBeNull();
   });
 
   it("shows refusals of the listing and of an invitation", async () => {

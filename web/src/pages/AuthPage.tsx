@@ -3,6 +3,7 @@ import { formatDate } from "../account/format";
 import { api } from "../api/client";
 import { ApiError } from "../api/problem";
 import { ResendVerification } from "../account/ResendVerification";
+import { DisplayNameField, EmailField, PasswordField } from "../components/CredentialFields";
 import { ErrorMessage } from "../components/ErrorMessage";
 import { Link } from "../components/Link";
 import { navigate } from "../router";
@@ -81,46 +82,9 @@ export function AuthPage({ mode }: { mode: "sign-in" | "sign-up" }) {
         </div>
       )}
       <form onSubmit={(event) => void submit(event)} aria-busy={busy}>
-        {signingUp && (
-          <label>
-            Display name
-            <input
-              name="display_name"
-              autoComplete="nickname"
-              required
-              value={displayName}
-              onChange={(event) => {
-                setDisplayName(event.target.value);
-              }}
-            />
-          </label>
-        )}
-        <label>
-          Email
-          <input
-            name="email"
-            type="email"
-            autoComplete="email"
-            required
-            value={email}
-            onChange={(event) => {
-              setEmail(event.target.value);
-            }}
-          />
-        </label>
-        <label>
-          Password
-          <input
-            name="password"
-            type="password"
-            autoComplete={signingUp ? "new-password" : "current-password"}
-            required
-            value={password}
-            onChange={(event) => {
-              setPassword(event.target.value);
-            }}
-          />
-        </label>
+        {signingUp && <DisplayNameField value={displayName} onChange={setDisplayName} />}
+        <EmailField value={email} onChange={setEmail} />
+        <PasswordField value={password} onChange={setPassword} choosing={signingUp} />
         <ErrorMessage error={error} />
         <button type="submit" disabled={busy}>
           {signingUp ? "Sign up" : "Sign in"}

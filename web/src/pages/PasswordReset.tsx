@@ -1,5 +1,6 @@
 import { useState, type SyntheticEvent } from "react";
 import { api } from "../api/client";
+import { EmailField, PasswordField } from "../components/CredentialFields";
 import { ErrorMessage } from "../components/ErrorMessage";
 import { Link } from "../components/Link";
 
@@ -37,19 +38,7 @@ export function ForgotPassword() {
       ) : (
         <form onSubmit={(event) => void submit(event)} aria-busy={busy}>
           <p>Type the address of your account and we will mail you a link to choose a new password.</p>
-          <label>
-            Email
-            <input
-              name="email"
-              type="email"
-              autoComplete="email"
-              required
-              value={email}
-              onChange={(event) => {
-                setEmail(event.target.value);
-              }}
-            />
-          </label>
+          <EmailField value={email} onChange={setEmail} />
           <ErrorMessage error={error} />
           <button type="submit" disabled={busy}>
             Send the link
@@ -110,20 +99,7 @@ export function ResetPassword({ token }: { token: string }) {
       ) : (
         <>
           <form onSubmit={(event) => void submit(event)} aria-busy={busy}>
-            <label>
-              New password
-              <input
-                name="password"
-                type="password"
-                autoComplete="new-password"
-                minLength={10}
-                required
-                value={password}
-                onChange={(event) => {
-                  setPassword(event.target.value);
-                }}
-              />
-            </label>
+            <PasswordField label="New password" value={password} onChange={setPassword} choosing />
             <ErrorMessage error={error} />
             <button type="submit" disabled={busy}>
               Change the password

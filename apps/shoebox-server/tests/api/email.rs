@@ -9,8 +9,8 @@ use shoebox_domain::accounts::Role;
 use shoebox_test_support::SmtpServer;
 
 use crate::{
-    helpers::{Client, PASSWORD, TestApp, builder, problem},
-    mail::{WAIT, app_mailing_to, count, decoded, execute, token_in},
+    helpers::{Client, PASSWORD, TestApp, problem},
+    mail::{WAIT, app_mailing_to, count, decoded, execute, mailing_to, token_in},
 };
 
 const NEW_MEMBER_PASSWORD: &str = "velvet-otter-marches-north";
@@ -179,14 +179,8 @@ async fn when_required_an_unverified_member_signs_in_only_after_following_the_ne
 }
 
 async fn app_mailing_to_requiring(smtp: &SmtpServer) -> TestApp {
-    let url = format!("smtp://127.0.0.1:{}", smtp.port());
-    builder()
-        .with_worker()
-        .settings(|settings| {
-            settings.mail.smtp_url = Some(url.into());
-            settings.instance.name = "Camera Club".into();
-            settings.auth.require_email_verification = true;
-        })
+    mailing_to(smtp)
+        .settings(|settings| settings.auth.require_email_verification = true)
         .spawn()
         .await
 }

@@ -181,6 +181,13 @@ fn spawn_worker(settings: &Settings, database: shoebox_postgres::DatabaseSetting
 }
 
 impl TestApp {
+    /// Stops the server and waits for it, so that its workers drop what they
+    /// hold (pooled connections among them) inside their own runtimes rather
+    /// than while their threads are torn down after the test.
+    pub async fn stop(self) {
+        self.server.stop(false).await;
+    }
+
     /// The URL of this app's database.
     pub fn database_url(&self) -> &str {
         self._database.url()

@@ -10,22 +10,23 @@ use serde_json::json;
 use shoebox_domain::accounts::Role;
 use shoebox_test_support::SmtpServer;
 
-use crate::helpers::{PASSWORD, TestApp, builder, problem};
+use crate::helpers::{PASSWORD, TestApp, TestAppBuilder, builder, problem};
 
 const NEW_PASSWORD: &str = "amber-heron-crosses-lake";
 pub(crate) const WAIT: Duration = Duration::from_secs(30);
 
 pub(crate) async fn app_mailing_to(smtp: &SmtpServer) -> TestApp {
+    mailing_to(smtp).spawn().await
+}
+
+/// An app with a worker, mailing through `smtp` as "Camera Club".
+pub(crate) fn mailing_to(smtp: &SmtpServer) -> TestAppBuilder {
     let url = format!("smtp://127.0.0.1:{}", smtp.port());
-    builder()
-        .with_worker()
-        .settings(|settings| {
-            settings.mail.smtp_url = Some(url.into());
-            settings.mail.from = "Camera Club <photos@club.example>".into();
-            settings.instance.name = "Camera Club".into();
-        })
-        .spawn()
-        .await
+    builder().with_worker().settings(|settings| {
+        settings.mail.smtp_url = Some(url.into());
+        settings.mail.from = "Camera Club <photos@club.example>".into();
+        settings.instance.name = "Camera Club".into();
+    })
 }
 
 /// The message's text with quoted-printable soft line breaks and `=3D` undone.

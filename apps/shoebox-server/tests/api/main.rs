@@ -13,6 +13,7 @@ mod crash;
 mod email;
 mod exports;
 mod helpers;
+mod invitations;
 mod jobs;
 mod listings;
 mod mail;

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize};
 use shoebox_domain::{
     accounts::{Role, User},
-    auth::{ApiToken, Invitation, Session},
+    auth::{ApiToken, Invitation, InvitationStatus, Session},
 };
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -265,6 +265,26 @@ pub struct CreateInvitationBody {
     pub role: Option<RoleDto>,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum InvitationStatusDto {
+    Pending,
+    Accepted,
+    Revoked,
+    Expired,
+}
+
+impl From<InvitationStatus> for InvitationStatusDto {
+    fn from(status: InvitationStatus) -> Self {
+        match status {
+            InvitationStatus::Pending => Self::Pending,
+            InvitationStatus::Accepted => Self::Accepted,
+            InvitationStatus::Revoked => Self::Revoked,
+            InvitationStatus::Expired => Self::Expired,
+        }
+    }
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct InvitationResponse {
     pub id: Uuid,
@@ -272,16 +292,22 @@ pub struct InvitationResponse {
     pub role: RoleDto,
     pub created_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
+    /// Only pending invitations can be accepted, resent or revoked.
+    pub status: InvitationStatusDto,
+    /// When it was accepted or revoked, if it was.
+    pub ended_at: Option<DateTime<Utc>>,
 }
 
-impl From<Invitation> for InvitationResponse {
-    fn from(invitation: Invitation) -> Self {
+impl From<(Invitation, InvitationStatus)> for InvitationResponse {
+    fn from((invitation, status): (Invitation, InvitationStatus)) -> Self {
         Self {
             id: invitation.id.as_uuid(),
             email: invitation.email.map(|e| e.as_str().to_owned()),
             role: invitation.role.into(),
             created_at: invitation.created_at,
             expires_at: invitation.expires_at,
+            status: status.into(),
+            ended_at: invitation.accepted_at.or(invitation.revoked_at),
         }
     }
 }
@@ -291,8 +317,28 @@ pub struct CreatedInvitationResponse {
     pub invitation: InvitationResponse,
     /// The secret of the invitation. Shown only in this response.
     pub token: String,
-    /// The single-use link to hand to the invitee.
+    /// The single-use link, `{public_url}/invitation?token=…`. Shown for
+    /// addressed invitations too (which are also mailed), so that an admin
+    /// can hand it over another way when mail is slow or not set up.
     pub link: String,
+}
+
+/// `POST /api/v1/auth/invitation`: the secret travels in the body, never in
+/// a URL that proxies would log.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct InvitationLookupBody {
+    pub token: String,
+}
+
+/// What a valid invitation link shows before sign-up.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InvitationPreviewResponse {
+    /// Set when only this address may accept the invitation.
+    pub email: Option<String>,
+    pub role: RoleDto,
+    pub expires_at: DateTime<Utc>,
+    /// The display name of the admin who sent it, while their account exists.
+    pub invited_by: Option<String>,
 }
 
 /// `DELETE /api/v1/admin/users/{id}`.

@@ -4,8 +4,8 @@ use std::{fmt, sync::Arc, time::Duration};
 
 use shoebox_ports::inbound::{
     AccountDeletion, Accounts, Administration, Albums, AuditTrail, Authentication,
-    BackupAdministration, DataExports, EmailConfirmation, JobAdministration, Operations,
-    PasswordRecovery, Photos, Sharing,
+    BackupAdministration, DataExports, EmailConfirmation, Invitations, JobAdministration,
+    Operations, PasswordRecovery, Photos, Sharing,
 };
 
 use crate::{HttpMetrics, HttpSettings, ListingCache};
@@ -27,6 +27,7 @@ pub struct UseCases {
     pub audit: Arc<dyn AuditTrail>,
     pub recovery: Arc<dyn PasswordRecovery>,
     pub confirmation: Arc<dyn EmailConfirmation>,
+    pub invitations: Arc<dyn Invitations>,
 }
 
 impl fmt::Debug for UseCases {

@@ -95,6 +95,7 @@ async fn service(
             backups: Arc::new(shoebox_ports::inbound::MockBackupAdministration::new()),
             recovery: Arc::new(shoebox_ports::inbound::MockPasswordRecovery::new()),
             confirmation: Arc::new(shoebox_ports::inbound::MockEmailConfirmation::new()),
+            invitations: Arc::new(shoebox_ports::inbound::MockInvitations::new()),
         },
         settings: Default::default(),
         build: BuildInfo {

@@ -90,6 +90,7 @@ async fn service(
             backups: Arc::new(shoebox_ports::inbound::MockBackupAdministration::new()),
             recovery: Arc::new(shoebox_ports::inbound::MockPasswordRecovery::new()),
             confirmation: Arc::new(shoebox_ports::inbound::MockEmailConfirmation::new()),
+            invitations: Arc::new(shoebox_ports::inbound::MockInvitations::new()),
         },
         settings: mocks.settings.unwrap_or_default(),
         build: BuildInfo {

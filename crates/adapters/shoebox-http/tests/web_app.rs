@@ -75,6 +75,7 @@ async fn service(
             }),
             recovery: Arc::new(shoebox_ports::inbound::MockPasswordRecovery::new()),
             confirmation: Arc::new(shoebox_ports::inbound::MockEmailConfirmation::new()),
+            invitations: Arc::new(shoebox_ports::inbound::MockInvitations::new()),
         },
         settings: Default::default(),
         build: BuildInfo {

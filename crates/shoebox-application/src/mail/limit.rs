@@ -1,10 +1,10 @@
-//! The limit on requests that mail a link: per address (as typed) and per
-//! client address, counted alike whether or not the address has an account,
-//! so that the limit reveals nothing about which addresses do.
+//! The limit on requests that mail a link, as a value a service holds
+//! (see [`count_mail_request`] for the rule).
 
 use std::{fmt, sync::Arc};
 
-use shoebox_domain::auth::{ClientInfo, LoginThrottlePolicy, ThrottleKey};
+use super::throttle::count_mail_request;
+use shoebox_domain::auth::{ClientInfo, LoginThrottlePolicy};
 use shoebox_ports::{
     inbound::RequestResetError,
     outbound::{Clock, LoginThrottleRepository},
@@ -41,18 +41,16 @@ impl MailRequestLimit {
     /// Counts one request for `address` from `client`.
     /// Errors: `Throttled` past the limit (nothing counted then), `Unexpected`.
     pub async fn count(&self, address: &str, client: &ClientInfo) -> Result<(), RequestResetError> {
-        let mut keys = vec![ThrottleKey::mail_address(address)];
-        keys.extend(client.ip.map(ThrottleKey::mail_ip));
-        let now = self.clock.now();
-        let counters = self.throttle.counters(keys.clone()).await?;
-        if let Err(retry_after_seconds) = self.policy.check(&counters, now) {
-            return Err(RequestResetError::Throttled {
-                retry_after_seconds,
-            });
-        }
-        self.throttle
-            .record_failure(keys, now, self.policy.window)
-            .await?;
-        Ok(())
+        count_mail_request(
+            &*self.throttle,
+            &self.policy,
+            address,
+            client,
+            self.clock.now(),
+        )
+        .await?
+        .map_err(|retry_after_seconds| RequestResetError::Throttled {
+            retry_after_seconds,
+        })
     }
 }

@@ -8,13 +8,16 @@
 //! links never sit in the job queue.
 
 mod confirmation;
+mod invitations;
 mod limit;
 mod postman;
 mod recovery;
 mod send;
 mod templates;
+mod throttle;
 
 pub use confirmation::{ConfirmationStores, EmailConfirmationService, EmailVerifier};
+pub use invitations::InvitationService;
 pub use limit::MailRequestLimit;
 pub use postman::{Message, Postman};
 pub use recovery::{PasswordRecoveryService, RecoveryStores};

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use minijinja::context;
 use shoebox_domain::{
     EmailAddress,
+    accounts::Role,
     mail::{MailId, OutgoingMail},
 };
 use shoebox_ports::outbound::{Clock, MailOutbox};
@@ -56,6 +57,19 @@ pub enum Message {
         size_bytes: u64,
         expires_at: DateTime<Utc>,
     },
+    /// An invitation to join, with its single-use link.
+    Invitation {
+        inviter: String,
+        role: Role,
+        link: String,
+        /// When the link stops working, as the message states it.
+        expires: String,
+    },
+    /// Someone tried to invite an address that already has an account.
+    AlreadyMember {
+        sign_in_link: String,
+        forgot_link: String,
+    },
 }
 
 /// Links carry secrets: never in logs.
@@ -77,6 +91,8 @@ impl Message {
             Self::DeletionCompleted => "deletion_completed",
             Self::ExportReady { .. } => "export_ready",
             Self::NewDevice { .. } => "new_device",
+            Self::Invitation { .. } => "invitation",
+            Self::AlreadyMember { .. } => "already_member",
         }
     }
 
@@ -131,6 +147,16 @@ impl Message {
                 size => human_size(*size_bytes),
                 expires => expires_at.format("%-d %B %Y, %H:%M").to_string(),
             },
+            Self::Invitation {
+                inviter,
+                role,
+                link,
+                expires,
+            } => context! { inviter, role => role.as_str(), link, expires },
+            Self::AlreadyMember {
+                sign_in_link,
+                forgot_link,
+            } => context! { link => sign_in_link, forgot_link },
         }
     }
 }

@@ -57,6 +57,8 @@ const TEMPLATES: &[(&str, &str)] = templates![
     "deletion_completed",
     "export_ready",
     "new_device",
+    "invitation",
+    "already_member",
 ];
 
 /// A message's three parts.
@@ -160,7 +162,7 @@ mod tests {
             .iter()
             .filter_map(|(name, _)| name.strip_suffix(".subject.txt"))
             .collect();
-        assert!(messages.len() >= 8, "{messages:?}");
+        assert!(messages.len() >= 11, "{messages:?}");
         for name in messages {
             let values = context! {
                 link => &link,
@@ -172,6 +174,9 @@ mod tests {
                 by_admin => false,
                 size => "1.2 MB",
                 expires => "8 January 2027, 12:00",
+                inviter => "Grace",
+                role => "member",
+                forgot_link => &link,
                 when => "4 December 2026, 20:40",
                 browser => "Firefox <script>",
                 address => "192.0.2.7",

@@ -42,7 +42,44 @@ pub struct Invitation {
     pub revoked_at: Option<DateTime<Utc>>,
 }
 
+/// Where an invitation stands, as its admin list shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InvitationStatus {
+    Pending,
+    Accepted,
+    Revoked,
+    Expired,
+}
+
+impl InvitationStatus {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Accepted => "accepted",
+            Self::Revoked => "revoked",
+            Self::Expired => "expired",
+        }
+    }
+}
+
+/// How long ended (accepted, revoked, expired) invitations stay in the admin
+/// list, so that admins see what became of them.
+pub const ENDED_INVITATIONS_LISTED_FOR: chrono::TimeDelta = chrono::TimeDelta::days(30);
+
 impl Invitation {
+    /// Accepted or revoked wins over expired: what happened first is shown.
+    pub fn status(&self, now: DateTime<Utc>) -> InvitationStatus {
+        if self.accepted_at.is_some() {
+            InvitationStatus::Accepted
+        } else if self.revoked_at.is_some() {
+            InvitationStatus::Revoked
+        } else if now >= self.expires_at {
+            InvitationStatus::Expired
+        } else {
+            InvitationStatus::Pending
+        }
+    }
+
     pub fn is_usable(&self, now: DateTime<Utc>) -> bool {
         self.accepted_at.is_none() && self.revoked_at.is_none() && now < self.expires_at
     }
@@ -109,8 +146,19 @@ mod tests {
         assert!(invitation.admits(&ada, now));
         assert!(!invitation.admits(&bob, now));
         assert!(!invitation.admits(&ada, now + TimeDelta::days(7)));
+        assert_eq!(invitation.status(now), InvitationStatus::Pending);
+        assert_eq!(
+            invitation.status(now + TimeDelta::days(7)),
+            InvitationStatus::Expired
+        );
+        invitation.revoked_at = Some(now);
+        assert_eq!(invitation.status(now), InvitationStatus::Revoked);
         invitation.accepted_at = Some(now);
         assert!(!invitation.admits(&ada, now));
+        assert_eq!(
+            invitation.status(now + TimeDelta::days(8)),
+            InvitationStatus::Accepted
+        );
     }
 
     #[test]

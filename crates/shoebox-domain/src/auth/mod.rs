@@ -16,7 +16,9 @@ pub use api_token::{
     MAX_API_TOKENS_PER_USER, NewApiToken,
 };
 pub use errors::{AuthenticationError, CreateApiTokenError, RevokeError};
-pub use invitation::{Invitation, InvitationId, NewInvitation};
+pub use invitation::{
+    ENDED_INVITATIONS_LISTED_FOR, Invitation, InvitationId, InvitationStatus, NewInvitation,
+};
 pub use secret::{SecretToken, SecretTokenError, TokenHash, constant_time_eq};
 pub use session::{NewSession, Session, SessionId, SessionPolicy};
 pub use signup::{SignupMode, SignupModeError};

@@ -29,7 +29,7 @@ impl ThrottleKey {
         }
     }
 
-    /// Requests that send mail (password resets) to an address, counted
+    /// Requests that send mail (password resets, invitations) to an address, counted
     /// apart from failed logins: the value carries a `mail:` prefix, which no
     /// address typed at a login (nor an IP) can start with... and if one did,
     /// it would only share a counter with itself.

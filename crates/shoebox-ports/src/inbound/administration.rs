@@ -6,7 +6,7 @@ use shoebox_domain::{
         AdminChange, AdminUserError, CreateAdminError, DisplayName, EmailAddress, Role, User,
         UserId,
     },
-    auth::{Actor, Invitation, InvitationId, NewInvitation},
+    auth::{Actor, Invitation, InvitationId, InvitationStatus},
     page::{Page, PageRequest},
 };
 
@@ -31,15 +31,13 @@ pub trait Administration: Send + Sync {
         change: AdminChange,
     ) -> Result<User, AdminUserError>;
 
-    /// Creates a single-use invitation; the secret for its link is returned once.
-    async fn create_invitation(
+    /// Pending invitations, and those that ended (accepted, revoked,
+    /// expired) in the last `ENDED_INVITATIONS_LISTED_FOR`, newest first,
+    /// each with its status. Errors: `Forbidden`, `Unexpected`.
+    async fn invitations(
         &self,
         actor: Actor,
-        email: Option<EmailAddress>,
-        role: Role,
-    ) -> Result<NewInvitation, AdminUserError>;
-
-    async fn pending_invitations(&self, actor: Actor) -> Result<Vec<Invitation>, AdminUserError>;
+    ) -> Result<Vec<(Invitation, InvitationStatus)>, AdminUserError>;
 
     /// Errors: `Forbidden`, `NotFound`, `Unexpected`.
     async fn revoke_invitation(&self, actor: Actor, id: InvitationId)

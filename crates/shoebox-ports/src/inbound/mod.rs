@@ -4,6 +4,7 @@
 mod accounts;
 mod administration;
 mod backups;
+mod invitations;
 mod jobs;
 mod operations;
 mod photos;
@@ -15,6 +16,7 @@ pub use administration::{Administration, EnsureUser, Provisioning};
 pub use backups::{
     BackupAdminError, BackupAdministration, BackupListing, BackupOverview, BackupStatus,
 };
+pub use invitations::{InvitationPreview, Invitations, InviteError, PreviewInvitationError};
 pub use jobs::JobAdministration;
 pub use operations::{NotReady, OperationalFigures, Operations};
 pub use photos::{
@@ -30,6 +32,8 @@ pub use accounts::{MockAccounts, MockAuthentication};
 pub use administration::{MockAdministration, MockProvisioning};
 #[cfg(feature = "mock")]
 pub use backups::MockBackupAdministration;
+#[cfg(feature = "mock")]
+pub use invitations::MockInvitations;
 #[cfg(feature = "mock")]
 pub use jobs::MockJobAdministration;
 #[cfg(feature = "mock")]

@@ -179,8 +179,27 @@ pub trait InvitationRepository: Send + Sync {
     /// Invitations neither accepted, revoked nor expired, newest first.
     async fn list_pending(&self, now: DateTime<Utc>) -> anyhow::Result<Vec<Invitation>>;
 
+    /// Pending invitations, and those accepted, revoked or expired at or
+    /// after `ended_since`, newest first.
+    async fn list_recent(
+        &self,
+        now: DateTime<Utc>,
+        ended_since: DateTime<Utc>,
+    ) -> anyhow::Result<Vec<Invitation>>;
+
     /// Revokes a pending invitation; `false` when there is no pending invitation with this id.
     async fn revoke(&self, id: InvitationId, now: DateTime<Utc>) -> anyhow::Result<bool>;
+
+    /// Gives a pending invitation that has an address a new token hash (the
+    /// old one stops matching) and a new expiry. `None` when there is no
+    /// pending invitation with an address and this id.
+    async fn reissue(
+        &self,
+        id: InvitationId,
+        token_hash: TokenHash,
+        expires_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<Option<Invitation>>;
 }
 
 /// Counters of failed logins, shared by every server replica.

@@ -1,8 +1,9 @@
-//! Admin: members and invitations.
+//! Admin: members and invitations (creating and resending them, which
+//! sends mail, is in `invitations.rs`).
 
 use actix_web::{HttpResponse, http::StatusCode, web};
 use shoebox_domain::{
-    accounts::{AdminChange, AdminUserError, EmailAddress, Role, UserId},
+    accounts::{AdminChange, AdminUserError, UserId},
     auth::InvitationId,
     page::PageRequest,
 };
@@ -11,10 +12,7 @@ use uuid::Uuid;
 use crate::{
     HttpState,
     auth::Authenticated,
-    dto::{
-        AdminUpdateUserBody, CreateInvitationBody, CreatedInvitationResponse, InvitationResponse,
-        PageQuery, UserResponse, UsersPage,
-    },
+    dto::{AdminUpdateUserBody, InvitationResponse, PageQuery, UserResponse, UsersPage},
     problem::{Problem, ProblemDetails},
 };
 
@@ -119,7 +117,7 @@ pub async fn update_user(
 }
 
 #[utoipa::path(get, path = "/api/v1/admin/invitations", tag = "admin", security(("session" = []), ("bearer" = [])),
-    responses((status = 200, description = "Pending invitations", body = Vec<InvitationResponse>), (status = 403, body = ProblemDetails, content_type = "application/problem+json")))]
+    responses((status = 200, description = "Pending invitations, and those accepted, revoked or expired in the last 30 days, newest first", body = Vec<InvitationResponse>), (status = 403, body = ProblemDetails, content_type = "application/problem+json")))]
 pub async fn list_invitations(
     Authenticated(actor): Authenticated,
     state: web::Data<HttpState>,
@@ -127,48 +125,10 @@ pub async fn list_invitations(
     let invitations = state
         .use_cases
         .administration
-        .pending_invitations(actor)
+        .invitations(actor)
         .await
         .map_err(admin_problem)?;
     Ok(web::Json(invitations.into_iter().map(Into::into).collect()))
-}
-
-#[utoipa::path(post, path = "/api/v1/admin/invitations", tag = "admin", security(("session" = []), ("bearer" = [])),
-    request_body = CreateInvitationBody,
-    responses(
-        (status = 201, description = "Created; the link is shown only now", body = CreatedInvitationResponse),
-        (status = 403, body = ProblemDetails, content_type = "application/problem+json"),
-        (status = 422, body = ProblemDetails, content_type = "application/problem+json"),
-    ))]
-pub async fn create_invitation(
-    Authenticated(actor): Authenticated,
-    state: web::Data<HttpState>,
-    body: web::Json<CreateInvitationBody>,
-) -> Result<HttpResponse, Problem> {
-    let email = body
-        .email
-        .as_deref()
-        .filter(|e| !e.trim().is_empty())
-        .map(EmailAddress::parse)
-        .transpose();
-    let email = email.map_err(|error| Problem::validation([("email", Some(error.to_string()))]))?;
-    let role = body.role.map_or(Role::Member, Into::into);
-    let created = state
-        .use_cases
-        .administration
-        .create_invitation(actor, email, role)
-        .await
-        .map_err(admin_problem)?;
-    let token = created.secret.expose().to_owned();
-    let link = format!(
-        "{}/signup?invitation={token}",
-        state.settings.public_url.trim_end_matches('/')
-    );
-    Ok(HttpResponse::Created().json(CreatedInvitationResponse {
-        invitation: created.invitation.into(),
-        token,
-        link,
-    }))
 }
 
 #[utoipa::path(delete, path = "/api/v1/admin/invitations/{id}", tag = "admin", security(("session" = []), ("bearer" = [])),

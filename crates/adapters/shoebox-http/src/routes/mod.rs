@@ -9,6 +9,7 @@ pub mod auth;
 pub mod deletion;
 pub mod email;
 mod files;
+pub mod invitations;
 pub mod me;
 pub mod ops;
 pub mod photos;
@@ -50,6 +51,9 @@ fn auth_routes() -> actix_web::Scope {
         .service(web::resource("/logout").route(web::post().to(auth::log_out)))
         .service(web::resource("/session").route(web::get().to(auth::current_session)))
         .service(web::resource("/password-reset").route(web::post().to(recovery::request_reset)))
+        .service(
+            web::resource("/invitation").route(web::post().to(invitations::preview_invitation)),
+        )
         .service(
             web::resource("/password-reset/confirm")
                 .route(web::post().to(recovery::reset_password)),
@@ -175,10 +179,14 @@ fn admin_routes() -> actix_web::Scope {
         .service(
             web::resource("/invitations")
                 .route(web::get().to(admin::list_invitations))
-                .route(web::post().to(admin::create_invitation)),
+                .route(web::post().to(invitations::create_invitation)),
         )
         .service(
             web::resource("/invitations/{id}").route(web::delete().to(admin::revoke_invitation)),
+        )
+        .service(
+            web::resource("/invitations/{id}/resend")
+                .route(web::post().to(invitations::resend_invitation)),
         )
         .service(
             web::resource("/backups")

@@ -111,6 +111,36 @@ impl InvitationRepository for PostgresInvitationRepository {
             .collect()
     }
 
+    async fn list_recent(
+        &self,
+        now: DateTime<Utc>,
+        ended_since: DateTime<Utc>,
+    ) -> anyhow::Result<Vec<Invitation>> {
+        let rows = self
+            .database
+            .run("listing recent invitations", move |connection| {
+                invitations::table
+                    // Each invitation ended once: when it was accepted or
+                    // revoked, or else when it expired.
+                    .filter(
+                        pending(now)
+                            .or(invitations::accepted_at.ge(ended_since))
+                            .or(invitations::revoked_at.ge(ended_since))
+                            .or(invitations::accepted_at
+                                .is_null()
+                                .and(invitations::revoked_at.is_null())
+                                .and(invitations::expires_at.ge(ended_since))),
+                    )
+                    .order((invitations::created_at.desc(), invitations::id.desc()))
+                    .select(InvitationRow::as_select())
+                    .load(connection)
+            })
+            .await?;
+        rows.into_iter()
+            .map(InvitationRow::into_invitation)
+            .collect()
+    }
+
     async fn revoke(&self, id: InvitationId, now: DateTime<Utc>) -> anyhow::Result<bool> {
         let id = id.as_uuid();
         let revoked = self
@@ -122,5 +152,38 @@ impl InvitationRepository for PostgresInvitationRepository {
             })
             .await?;
         Ok(revoked == 1)
+    }
+
+    async fn reissue(
+        &self,
+        id: InvitationId,
+        token_hash: TokenHash,
+        expires_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<Option<Invitation>> {
+        let id = id.as_uuid();
+        let token_hash = hash_bytes(&token_hash);
+        // One statement checks that the invitation is still pending and
+        // replaces its secret, so a sign-up racing the resend either used
+        // the old link first or finds it gone.
+        let row = self
+            .database
+            .run("reissuing an invitation", move |connection| {
+                diesel::update(
+                    invitations::table
+                        .find(id)
+                        .filter(pending(now))
+                        .filter(invitations::email.is_not_null()),
+                )
+                .set((
+                    invitations::token_hash.eq(token_hash),
+                    invitations::expires_at.eq(expires_at),
+                ))
+                .returning(InvitationRow::as_returning())
+                .get_result(connection)
+                .optional()
+            })
+            .await?;
+        row.map(InvitationRow::into_invitation).transpose()
     }
 }

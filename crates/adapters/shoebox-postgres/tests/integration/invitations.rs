@@ -283,3 +283,116 @@ async fn deleting_the_inviting_admin_keeps_the_invitation() {
     assert_eq!(kept.created_by, None);
     assert!(kept.is_usable(at(1)));
 }
+
+#[tokio::test]
+async fn reissuing_replaces_the_secret_of_pending_addressed_invitations_only() {
+    let fixture = Fixture::new();
+    let admin = fixture.user("admin@example.org").await;
+    let addressed = fixture
+        .invitation(Some("ada@example.org"), admin.id, at(0), at(WEEK))
+        .await;
+    let open = fixture.invitation(None, admin.id, at(0), at(WEEK)).await;
+    let revoked = fixture
+        .invitation(Some("bob@example.org"), admin.id, at(0), at(WEEK))
+        .await;
+    fixture
+        .invitations
+        .revoke(revoked.invitation.id, at(1))
+        .await
+        .unwrap();
+
+    let fresh = SecretToken::generate("");
+    let reissued = fixture
+        .invitations
+        .reissue(addressed.invitation.id, fresh.hash(), at(2 * WEEK), at(10))
+        .await
+        .unwrap()
+        .expect("a pending addressed invitation is reissued");
+    assert_eq!(reissued.id, addressed.invitation.id);
+    assert_eq!(reissued.expires_at, at(2 * WEEK));
+    // The old link no longer matches; the new one does.
+    assert!(
+        fixture
+            .invitations
+            .find_by_token(addressed.token_hash)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(
+        fixture
+            .invitations
+            .find_by_token(fresh.hash())
+            .await
+            .unwrap(),
+        Some(reissued)
+    );
+
+    for (id, what) in [
+        (open.invitation.id, "open"),
+        (revoked.invitation.id, "revoked"),
+        (InvitationId::new(), "unknown"),
+    ] {
+        let result = fixture
+            .invitations
+            .reissue(id, SecretToken::generate("").hash(), at(2 * WEEK), at(10))
+            .await
+            .unwrap();
+        assert!(result.is_none(), "{what}");
+    }
+    // Expired ones cannot be brought back either.
+    assert!(
+        fixture
+            .invitations
+            .reissue(
+                addressed.invitation.id,
+                SecretToken::generate("").hash(),
+                at(3 * WEEK),
+                at(2 * WEEK + 1),
+            )
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
+#[tokio::test]
+async fn recent_invitations_are_pending_ones_and_those_ended_since_the_cutoff() {
+    let fixture = Fixture::new();
+    let admin = fixture.user("admin@example.org").await;
+    let pending = fixture.invitation(None, admin.id, at(0), at(WEEK)).await;
+    let expired_late = fixture.invitation(None, admin.id, at(1), at(100)).await;
+    let expired_early = fixture.invitation(None, admin.id, at(2), at(10)).await;
+    let revoked_late = fixture.invitation(None, admin.id, at(3), at(WEEK)).await;
+    let revoked_early = fixture.invitation(None, admin.id, at(4), at(WEEK)).await;
+    fixture
+        .invitations
+        .revoke(revoked_late.invitation.id, at(60))
+        .await
+        .unwrap();
+    fixture
+        .invitations
+        .revoke(revoked_early.invitation.id, at(20))
+        .await
+        .unwrap();
+
+    let ids: Vec<InvitationId> = fixture
+        .invitations
+        .list_recent(at(200), at(50))
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|invitation| invitation.id)
+        .collect();
+    assert_eq!(
+        ids,
+        vec![
+            revoked_late.invitation.id,
+            expired_late.invitation.id,
+            pending.invitation.id,
+        ]
+    );
+    // Expired at 10 and revoked at 20: ended before the cutoff.
+    assert!(!ids.contains(&expired_early.invitation.id));
+    assert!(!ids.contains(&revoked_early.invitation.id));
+}

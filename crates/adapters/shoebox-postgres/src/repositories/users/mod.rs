@@ -340,14 +340,12 @@ fn erase(connection: &mut PgConnection, id: Uuid) -> QueryResult<bool> {
     )
     .set(invitations::email.eq(None::<String>))
     .execute(connection)?;
+    // Failed logins count against the address as typed; mail requests
+    // (password resets, invitations) against it with a `mail:` prefix.
     diesel::delete(
         login_throttle::table
             .filter(login_throttle::scope.eq("account"))
-            .filter(
-                login_throttle::key
-                    .eq(&email)
-                    .or(login_throttle::key.eq(format!("mail:{email}"))),
-            ),
+            .filter(login_throttle::key.eq_any([email.clone(), format!("mail:{email}")])),
     )
     .execute(connection)?;
     // Messages not delivered yet are for someone who is gone; the
