@@ -83,11 +83,27 @@ describe("AcceptInvitation", () => {
   });
 
   it("asks nothing of the server without a token", () => {
-    // No session provider: the page needs none until it shows the form.
-    const calls = serveApi({});
-    render(<AcceptInvitation token="" />);
+    const { calls } = renderPage("", {});
     expect(screen.getByRole("alert")).toHaveTextContent("This invitation link does not work.");
     expect(calls.filter((call) => call.path === "/api/v1/auth/invitation")).toHaveLength(0);
+  });
+
+  it("asks someone already signed in to sign out rather than sign up again", async () => {
+    const calls = serveApi({
+      "POST /api/v1/auth/invitation": Response.json({ email: null, role: "member", expires_at: EXPIRES, invited_by: "Grace" }),
+      "POST /api/v1/auth/logout": new Response(null, { status: 204 }),
+    });
+    const person = userEvent.setup();
+    render(
+      <SessionProvider>
+        <AcceptInvitation token="tok-1" />
+      </SessionProvider>,
+    );
+    expect(await screen.findByText(/You are signed in as/)).toHaveTextContent(member.email);
+    expect(screen.queryByRole("form", { name: "Create your account" })).not.toBeInTheDocument();
+    await person.click(screen.getByRole("button", { name: "Sign out" }));
+    expect(await screen.findByRole("form", { name: "Create your account" })).toBeInTheDocument();
+    expect(calls.some((call) => call.path === "/api/v1/auth/logout")).toBe(true);
   });
 
   it("keeps the form and shows why a sign-up was refused", async () => {

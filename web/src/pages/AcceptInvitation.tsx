@@ -15,6 +15,7 @@ type Lookup = { state: "loading" } | { state: "invalid" } | { state: "failed"; e
 
 /** The page an invitation link opens: who invited whom, then the sign-up form. */
 export function AcceptInvitation({ token }: { token: string }) {
+  const { user } = useSession();
   const [lookup, setLookup] = useState<Lookup>(token ? { state: "loading" } : { state: "invalid" });
 
   useEffect(() => {
@@ -54,11 +55,29 @@ export function AcceptInvitation({ token }: { token: string }) {
         </div>
       )}
       {lookup.state === "failed" && <ErrorMessage error={lookup.error} />}
-      {lookup.state === "valid" && <InvitationSignUp token={token} preview={lookup.preview} />}
+      {lookup.state === "valid" &&
+        user !== undefined &&
+        (user ? <SignedInAlready email={user.email} /> : <InvitationSignUp token={token} preview={lookup.preview} />)}
       <p>
         Already have an account? <Link href="/sign-in">Sign in</Link>
       </p>
     </section>
+  );
+}
+
+/** The invitation is for a new account: someone signed in signs out first. */
+function SignedInAlready({ email }: { email: string }) {
+  const { signOut } = useSession();
+  return (
+    <div role="status" className="notice">
+      <p>
+        You are signed in as <strong>{email}</strong>. This invitation creates a new account: sign out first, then open the link
+        again.
+      </p>
+      <button type="button" onClick={() => void signOut()}>
+        Sign out
+      </button>
+    </div>
   );
 }
 
