@@ -137,6 +137,18 @@ impl Problem {
         Self::new(StatusCode::FORBIDDEN, "forbidden", "Not allowed").with_detail(detail)
     }
 
+    /// 429 for requests that mail something (resets, verification,
+    /// invitations), with `Retry-After`.
+    pub fn too_many_requests(retry_after_seconds: u64) -> Self {
+        Self::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too-many-requests",
+            "Too many requests",
+        )
+        .with_detail(format!("try again in {retry_after_seconds} seconds"))
+        .with_retry_after(retry_after_seconds)
+    }
+
     pub fn not_found(what: &str) -> Self {
         Self::new(StatusCode::NOT_FOUND, "not-found", "Not found")
             .with_detail(format!("no such {what}"))

@@ -15,16 +15,6 @@ use crate::{
     problem::{Problem, ProblemDetails},
 };
 
-fn too_many(retry_after_seconds: u64) -> Problem {
-    Problem::new(
-        StatusCode::TOO_MANY_REQUESTS,
-        "too-many-requests",
-        "Too many requests",
-    )
-    .with_detail(format!("try again in {retry_after_seconds} seconds"))
-    .with_retry_after(retry_after_seconds)
-}
-
 #[utoipa::path(post, path = "/api/v1/auth/email-verification", tag = "auth",
     request_body = RequestVerificationBody,
     responses(
@@ -45,7 +35,7 @@ pub async fn request_verification(
         .map_err(|error| match error {
             RequestResetError::Throttled {
                 retry_after_seconds,
-            } => too_many(retry_after_seconds),
+            } => Problem::too_many_requests(retry_after_seconds),
             RequestResetError::Unexpected(cause) => Problem::internal(cause),
         })?;
     Ok(HttpResponse::Accepted().finish())
@@ -133,7 +123,7 @@ pub async fn change_email(
             ),
             ChangeEmailError::Throttled {
                 retry_after_seconds,
-            } => too_many(retry_after_seconds),
+            } => Problem::too_many_requests(retry_after_seconds),
             ChangeEmailError::Unexpected(cause) => Problem::internal(cause),
         })?;
     Ok(HttpResponse::Accepted().finish())

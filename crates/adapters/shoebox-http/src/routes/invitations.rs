@@ -19,23 +19,13 @@ use crate::{
     problem::{Problem, ProblemDetails},
 };
 
-fn too_many(retry_after_seconds: u64) -> Problem {
-    Problem::new(
-        StatusCode::TOO_MANY_REQUESTS,
-        "too-many-requests",
-        "Too many requests",
-    )
-    .with_detail(format!("try again in {retry_after_seconds} seconds"))
-    .with_retry_after(retry_after_seconds)
-}
-
 fn invite_problem(error: InviteError) -> Problem {
     match error {
         InviteError::Forbidden => Problem::forbidden("only admins may do this"),
         InviteError::NotFound => Problem::not_found("pending invitation with an address"),
         InviteError::Throttled {
             retry_after_seconds,
-        } => too_many(retry_after_seconds),
+        } => Problem::too_many_requests(retry_after_seconds),
         InviteError::Unexpected(cause) => Problem::internal(cause),
     }
 }
@@ -140,7 +130,7 @@ pub async fn preview_invitation(
             PreviewInvitationError::Invalid => invalid(),
             PreviewInvitationError::Throttled {
                 retry_after_seconds,
-            } => too_many(retry_after_seconds),
+            } => Problem::too_many_requests(retry_after_seconds),
             PreviewInvitationError::Unexpected(cause) => Problem::internal(cause),
         })?;
     Ok(web::Json(InvitationPreviewResponse {

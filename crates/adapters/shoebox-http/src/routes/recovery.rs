@@ -31,13 +31,7 @@ pub async fn request_reset(
         .map_err(|error| match error {
             RequestResetError::Throttled {
                 retry_after_seconds,
-            } => Problem::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                "too-many-requests",
-                "Too many requests",
-            )
-            .with_detail(format!("try again in {retry_after_seconds} seconds"))
-            .with_retry_after(retry_after_seconds),
+            } => Problem::too_many_requests(retry_after_seconds),
             RequestResetError::Unexpected(cause) => Problem::internal(cause),
         })?;
     Ok(HttpResponse::Accepted().finish())
