@@ -73,7 +73,9 @@ test("view, step through, caption, share and delete photos", { timeout: 240_000 
     await page.keyboard.press("Escape");
     await page.waitForURL(`${base}/`);
     await page.getByRole("link", { name: "Gradient number two" }).waitFor();
-    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute("data-photo-id")), ids[1]);
+    // The grid focuses the photo just seen once it is there (a timer after
+    // the shell's own focus): wait for that, up to the usual 30 s.
+    await page.waitForFunction((id) => document.activeElement?.getAttribute("data-photo-id") === id, ids[1], { timeout: 30_000 });
 
     // An album, shared by link.
     const created = await callApi(page, "POST", "/api/v1/albums", { title: "Gradients", description: "Three of them.", visibility: "link" });

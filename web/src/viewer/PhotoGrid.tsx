@@ -102,14 +102,17 @@ export function PhotoGrid({ list, returnTo, empty }: { list: PhotoList; returnTo
 
   // Coming back from the viewer, the photo just seen is where the keyboard
   // and the eye are. The shell focuses <main> after a navigation, after this
-  // effect, hence the timer.
+  // effect, hence the timer; and when the list is still loading, the photo
+  // is focused once it arrives (once: later pages do not move the focus).
+  const restored = useRef(false);
   useEffect(() => {
-    if (returnTo === null) {
+    if (returnTo === null || restored.current) {
       return;
     }
     const timer = window.setTimeout(() => {
       const link = grid.current?.querySelector<HTMLAnchorElement>(`a[data-photo-id="${CSS.escape(returnTo)}"]`);
       if (link) {
+        restored.current = true;
         link.focus();
         // jsdom lacks it.
         if ("scrollIntoView" in link) {
@@ -120,7 +123,7 @@ export function PhotoGrid({ list, returnTo, empty }: { list: PhotoList; returnTo
     return () => {
       window.clearTimeout(timer);
     };
-  }, [returnTo]);
+  }, [returnTo, items.length]);
 
   return (
     <>
