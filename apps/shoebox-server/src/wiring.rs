@@ -12,8 +12,8 @@ use shoebox_application::{
     },
     jobs::{JobAdministrationService, JobHandlers, PurgeExpiredHandler, ScheduledTask},
     mail::{
-        ConfirmationStores, EmailConfirmationService, InvitationService, MailTemplates,
-        PasswordRecoveryService, Postman, RecoveryStores, SendMailJob,
+        EmailConfirmationService, InvitationService, MailTemplates, PasswordRecoveryService,
+        Postman, RecoveryStores, SendMailJob,
     },
     privacy::{
         BuildExportJob, DeletionService, EraseDueJob, ErasureService, ExportService,
@@ -182,12 +182,7 @@ impl Application {
             postman.clone(),
         );
         let confirmation = EmailConfirmationService::new(
-            ConfirmationStores {
-                users: Arc::clone(&stores.users),
-                throttle: Arc::clone(&stores.throttle),
-                hasher: Arc::clone(&stores.hasher),
-                clock: Arc::clone(&clock),
-            },
+            stores.clone(),
             Arc::new(PostgresEmailConfirmationRepository::new(&database)),
             postman.clone(),
             &settings.auth,

@@ -4,8 +4,8 @@ mod common;
 
 use std::sync::Arc;
 
-use common::{Mocks, client, clock, credentials, now, postman, session_actor, settings, user};
-use shoebox_application::mail::{ConfirmationStores, EmailConfirmationService};
+use common::{Mocks, client, credentials, now, postman, session_actor, settings, user};
+use shoebox_application::mail::EmailConfirmationService;
 use shoebox_domain::{
     EmailAddress,
     accounts::{ChangeEmailError, ConfirmEmailError, ConfirmedEmail, PlainPassword, Role},
@@ -38,14 +38,8 @@ impl Parts {
     }
 
     fn service(self) -> EmailConfirmationService {
-        let stores = self.mocks.into_stores();
         EmailConfirmationService::new(
-            ConfirmationStores {
-                users: stores.users,
-                throttle: stores.throttle,
-                hasher: stores.hasher,
-                clock: clock(),
-            },
+            self.mocks.into_stores(),
             Arc::new(self.confirmations),
             postman(self.outbox),
             &settings(),

@@ -14,13 +14,11 @@ use shoebox_domain::{
 };
 use shoebox_ports::{
     inbound::{EmailConfirmation, RequestResetError},
-    outbound::{
-        Clock, EmailConfirmationRepository, LoginThrottleRepository, PasswordHasher, UserRepository,
-    },
+    outbound::{Clock, EmailConfirmationRepository},
 };
 
 use super::{MailRequestLimit, Message, Postman};
-use crate::AuthSettings;
+use crate::{AccountStores, AuthSettings};
 
 /// Mails verification links; sign-up uses it too.
 #[derive(Clone)]
@@ -101,24 +99,9 @@ impl EmailVerifier {
     }
 }
 
-/// The ports the email confirmation use cases need.
-#[derive(Clone)]
-pub struct ConfirmationStores {
-    pub users: Arc<dyn UserRepository>,
-    pub throttle: Arc<dyn LoginThrottleRepository>,
-    pub hasher: Arc<dyn PasswordHasher>,
-    pub clock: Arc<dyn Clock>,
-}
-
-impl fmt::Debug for ConfirmationStores {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ConfirmationStores").finish_non_exhaustive()
-    }
-}
-
 #[derive(Clone)]
 pub struct EmailConfirmationService {
-    stores: ConfirmationStores,
+    stores: AccountStores,
     confirmations: Arc<dyn EmailConfirmationRepository>,
     verifier: EmailVerifier,
     postman: Postman,
@@ -136,7 +119,7 @@ impl fmt::Debug for EmailConfirmationService {
 
 impl EmailConfirmationService {
     pub fn new(
-        stores: ConfirmationStores,
+        stores: AccountStores,
         confirmations: Arc<dyn EmailConfirmationRepository>,
         postman: Postman,
         settings: &AuthSettings,

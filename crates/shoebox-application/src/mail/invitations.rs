@@ -10,7 +10,7 @@
 //! or not the address is known. Open invitations (no address) send no mail
 //! and are not limited.
 
-use std::fmt;
+use std::{fmt, sync::Arc};
 
 use async_trait::async_trait;
 use chrono::{DateTime, TimeDelta, Utc};
@@ -23,9 +23,11 @@ use shoebox_domain::{
         SecretToken, ThrottleKey,
     },
 };
-use shoebox_ports::inbound::{InvitationPreview, Invitations, InviteError, PreviewInvitationError};
+use shoebox_ports::inbound::{
+    InvitationPreview, Invitations, InviteError, PreviewInvitationError, RequestResetError,
+};
 
-use super::{Message, Postman, throttle::count_mail_request};
+use super::{MailRequestLimit, Message, Postman};
 use crate::{AccountStores, Auditor, AuthSettings};
 
 #[derive(Clone)]
@@ -33,7 +35,7 @@ pub struct InvitationService {
     stores: AccountStores,
     postman: Postman,
     audit: Auditor,
-    mail_throttle: LoginThrottlePolicy,
+    mail_limit: MailRequestLimit,
     lookup_throttle: LoginThrottlePolicy,
     validity: TimeDelta,
 }
@@ -58,11 +60,16 @@ impl InvitationService {
         settings: &AuthSettings,
         audit: Auditor,
     ) -> Self {
+        let mail_limit = MailRequestLimit::new(
+            Arc::clone(&stores.throttle),
+            Arc::clone(&stores.clock),
+            settings.mail_throttle_policy(),
+        );
         Self {
             stores,
             postman,
             audit,
-            mail_throttle: settings.mail_throttle_policy(),
+            mail_limit,
             // Guessing invitation links is guessing credentials: failed
             // lookups count with failed logins from the same client.
             lookup_throttle: settings.throttle_policy(),
@@ -77,18 +84,17 @@ impl InvitationService {
         email: &EmailAddress,
         client: &ClientInfo,
     ) -> Result<(), InviteError> {
-        let now = self.stores.clock.now();
-        count_mail_request(
-            &*self.stores.throttle,
-            &self.mail_throttle,
-            email.as_str(),
-            client,
-            now,
-        )
-        .await?
-        .map_err(|retry_after_seconds| InviteError::Throttled {
-            retry_after_seconds,
-        })
+        self.mail_limit
+            .count(email.as_str(), client)
+            .await
+            .map_err(|error| match error {
+                RequestResetError::Throttled {
+                    retry_after_seconds,
+                } => InviteError::Throttled {
+                    retry_after_seconds,
+                },
+                RequestResetError::Unexpected(error) => InviteError::Unexpected(error),
+            })
     }
 
     /// Queues the invitation, or the "already a member" note when the

@@ -1,10 +1,11 @@
-//! The limit on requests that mail a link, as a value a service holds
-//! (see [`count_mail_request`] for the rule).
+//! The limit on requests that send mail (password resets, verification,
+//! changes of address, invitations): per address as typed and per client
+//! address. Every request counts, whether or not the address has an
+//! account, so the limit reveals nothing about which addresses do.
 
 use std::{fmt, sync::Arc};
 
-use super::throttle::count_mail_request;
-use shoebox_domain::auth::{ClientInfo, LoginThrottlePolicy};
+use shoebox_domain::auth::{ClientInfo, LoginThrottlePolicy, ThrottleKey};
 use shoebox_ports::{
     inbound::RequestResetError,
     outbound::{Clock, LoginThrottleRepository},
@@ -41,16 +42,18 @@ impl MailRequestLimit {
     /// Counts one request for `address` from `client`.
     /// Errors: `Throttled` past the limit (nothing counted then), `Unexpected`.
     pub async fn count(&self, address: &str, client: &ClientInfo) -> Result<(), RequestResetError> {
-        count_mail_request(
-            &*self.throttle,
-            &self.policy,
-            address,
-            client,
-            self.clock.now(),
-        )
-        .await?
-        .map_err(|retry_after_seconds| RequestResetError::Throttled {
-            retry_after_seconds,
-        })
+        let mut keys = vec![ThrottleKey::mail_address(address)];
+        keys.extend(client.ip.map(ThrottleKey::mail_ip));
+        let now = self.clock.now();
+        let counters = self.throttle.counters(keys.clone()).await?;
+        if let Err(retry_after_seconds) = self.policy.check(&counters, now) {
+            return Err(RequestResetError::Throttled {
+                retry_after_seconds,
+            });
+        }
+        self.throttle
+            .record_failure(keys, now, self.policy.window)
+            .await?;
+        Ok(())
     }
 }

@@ -14,9 +14,8 @@ mod postman;
 mod recovery;
 mod send;
 mod templates;
-mod throttle;
 
-pub use confirmation::{ConfirmationStores, EmailConfirmationService, EmailVerifier};
+pub use confirmation::{EmailConfirmationService, EmailVerifier};
 pub use invitations::InvitationService;
 pub use limit::MailRequestLimit;
 pub use postman::{Message, Postman};

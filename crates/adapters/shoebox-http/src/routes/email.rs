@@ -6,13 +6,13 @@ use shoebox_domain::{
     accounts::{ChangeEmailError, ConfirmEmailError, PlainPassword},
     auth::SecretToken,
 };
-use shoebox_ports::inbound::RequestResetError;
 
 use crate::{
     HttpState,
     auth::{Authenticated, client_info, require_same_origin},
     dto::{ChangeEmailBody, ConfirmEmailBody, ConfirmedEmailResponse, RequestVerificationBody},
     problem::{Problem, ProblemDetails},
+    routes::recovery::mail_request_problem,
 };
 
 #[utoipa::path(post, path = "/api/v1/auth/email-verification", tag = "auth",
@@ -32,12 +32,7 @@ pub async fn request_verification(
         .confirmation
         .request_verification(body.into_inner().email, client_info(&req, &state))
         .await
-        .map_err(|error| match error {
-            RequestResetError::Throttled {
-                retry_after_seconds,
-            } => Problem::too_many_requests(retry_after_seconds),
-            RequestResetError::Unexpected(cause) => Problem::internal(cause),
-        })?;
+        .map_err(mail_request_problem)?;
     Ok(HttpResponse::Accepted().finish())
 }
 

@@ -11,6 +11,17 @@ use crate::{
     problem::{Problem, ProblemDetails},
 };
 
+/// A refused request to mail a link (reset, verification): the same
+/// problem whichever endpoint asked.
+pub(crate) fn mail_request_problem(error: RequestResetError) -> Problem {
+    match error {
+        RequestResetError::Throttled {
+            retry_after_seconds,
+        } => Problem::too_many_requests(retry_after_seconds),
+        RequestResetError::Unexpected(cause) => Problem::internal(cause),
+    }
+}
+
 #[utoipa::path(post, path = "/api/v1/auth/password-reset", tag = "auth",
     request_body = RequestPasswordResetBody,
     responses(
@@ -28,12 +39,7 @@ pub async fn request_reset(
         .recovery
         .request_reset(body.into_inner().email, client_info(&req, &state))
         .await
-        .map_err(|error| match error {
-            RequestResetError::Throttled {
-                retry_after_seconds,
-            } => Problem::too_many_requests(retry_after_seconds),
-            RequestResetError::Unexpected(cause) => Problem::internal(cause),
-        })?;
+        .map_err(mail_request_problem)?;
     Ok(HttpResponse::Accepted().finish())
 }
 
